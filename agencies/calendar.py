@@ -1,0 +1,171 @@
+"""Reporting periods, their data windows and deadlines.
+
+Decree 09/2019/NĐ-CP art. 12 is the default: a period's data run from the 15th of the
+month before its first month to the 14th of its last month. A roster may override
+the window end and the deadline per period kind (e.g. circular 02/2023/TT-BTTTT).
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Vietnam keeps one time zone; deadlines and receipt days are counted in it.
+REPORTING_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class PeriodKind(StrEnum):
+    MONTH = "M"
+    QUARTER = "Q"
+    FIRST_HALF = "H1"
+    SECOND_HALF = "H2"
+    YEAR = "Y"
+
+
+_PERIOD_ID = re.compile(
+    r"^(?P<year>\d{4})-(?:(?P<half>H[12])|(?P<year_kind>Y)|Q(?P<quarter>[1-4])|M(?P<month>0?[1-9]|1[0-2]))$"
+)
+
+
+class DayOfMonth(BaseModel):
+    """A day counted from the last month of a period: `month_offset` 0 is that month."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: int | Literal["last"] = Field(description="day of the month, or 'last'")
+    month_offset: int = Field(0, ge=-11, le=2, description="months after the period's last month")
+
+    def resolve(self, year: int, month: int) -> date:
+        total = year * 12 + (month - 1) + self.month_offset
+        y, m = divmod(total, 12)
+        m += 1
+        last = _stdlib_calendar.monthrange(y, m)[1]
+        day = last if self.day == "last" else min(self.day, last)
+        return date(y, m, day)
+
+
+class PeriodRule(BaseModel):
+    """When one kind of period's data end and when its returns are due."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    window_end: DayOfMonth = DayOfMonth(day=14)
+    deadline: DayOfMonth = DayOfMonth(day=18)
+
+
+DECREE_09_RULE = PeriodRule()
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    year: int
+    number: int  # month 1-12, quarter 1-4, half 1-2; 1 for a year
+
+    @property
+    def id(self) -> str:
+        match self.kind:
+            case PeriodKind.MONTH:
+                return f"{self.year}-M{self.number}"
+            case PeriodKind.QUARTER:
+                return f"{self.year}-Q{self.number}"
+            case PeriodKind.YEAR:
+                return f"{self.year}-Y"
+            case _:
+                return f"{self.year}-{self.kind.value}"
+
+    @property
+    def months(self) -> tuple[int, int]:
+        """First and last calendar month the period covers."""
+        match self.kind:
+            case PeriodKind.MONTH:
+                return self.number, self.number
+            case PeriodKind.QUARTER:
+                return 3 * self.number - 2, 3 * self.number
+            case PeriodKind.FIRST_HALF:
+                return 1, 6
+            case PeriodKind.SECOND_HALF:
+                return 7, 12
+            case _:
+                return 1, 12
+
+    def same_period_last_year(self) -> Period:
+        return Period(self.kind, self.year - 1, self.number)
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        count = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4}.get(self.kind)
+        if count is None:
+            return self.same_period_last_year()
+        if self.number == 1:
+            return Period(self.kind, self.year - 1, count)
+        return Period(self.kind, self.year, self.number - 1)
+
+    def window(self, rule: PeriodRule = DECREE_09_RULE) -> tuple[date, date]:
+        """First and last day of the data the period's returns cover (inclusive)."""
+        first_month, last_month = self.months
+        end = rule.window_end.resolve(self.year, last_month)
+        months_covered = last_month - first_month + 1
+        start = rule.window_end.model_copy(update={"month_offset": rule.window_end.month_offset - months_covered})
+        return start.resolve(self.year, last_month) + timedelta(days=1), end
+
+    def deadline(self, rule: PeriodRule = DECREE_09_RULE) -> date:
+        return rule.deadline.resolve(self.year, self.months[1])
+
+    @property
+    def label(self) -> str:
+        """How Vietnamese documents name the period: `6 tháng đầu năm 2023`."""
+        match self.kind:
+            case PeriodKind.MONTH:
+                return f"tháng {self.number} năm {self.year}"
+            case PeriodKind.QUARTER:
+                return f"quý {['I', 'II', 'III', 'IV'][self.number - 1]} năm {self.year}"
+            case PeriodKind.FIRST_HALF:
+                return f"6 tháng đầu năm {self.year}"
+            case PeriodKind.SECOND_HALF:
+                return f"6 tháng cuối năm {self.year}"
+            case _:
+                return f"năm {self.year}"
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class PeriodIdError(ValueError):
+    pass
+
+
+def parse_period(text: str) -> Period:
+    """`2023-H1`, `2023-H2`, `2023-Y`, `2023-Q1`, `2023-M10` (or `2023-M01`)."""
+    match = _PERIOD_ID.match(text.strip().upper())
+    if not match:
+        raise PeriodIdError(
+            f"Mã kỳ báo cáo «{text}» không hợp lệ: dùng dạng 2023-H1, 2023-H2, 2023-Y, 2023-Q1 hoặc 2023-M10."
+        )
+    year = int(match["year"])
+    if match["half"]:
+        kind = PeriodKind(match["half"])
+        return Period(kind, year, 1 if kind is PeriodKind.FIRST_HALF else 2)
+    if match["year_kind"]:
+        return Period(PeriodKind.YEAR, year, 1)
+    if match["quarter"]:
+        return Period(PeriodKind.QUARTER, year, int(match["quarter"]))
+    return Period(PeriodKind.MONTH, year, int(match["month"]))
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days strictly after `start` and strictly before `end`."""
+    days = 0
+    current = start + timedelta(days=1)
+    while current < end:
+        if current.weekday() < 5:
+            days += 1
+        current += timedelta(days=1)
+    return days

@@ -1,0 +1,95 @@
+"""Problems found in a return: a stable English code, where it is, and what to do, in Vietnamese.
+
+The Vietnamese wording of every problem lives in MESSAGES, one line per code, so that a
+reader who wants to change a message edits it here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the return is refused
+    WARNING = "warning"  # stored with the return and shown; does not block it
+
+
+MESSAGES: dict[str, str] = {
+    # the file as a whole
+    "empty_file": "Tệp rỗng (0 byte). Hãy gửi lại tệp biểu mẫu đã điền.",
+    "pdf_file": "Tệp là PDF, không phải bảng tính. Hãy gửi tệp biểu mẫu Excel (.xlsx) đã điền, không in ra PDF.",
+    "not_a_spreadsheet": (
+        "Tệp không phải bảng tính Excel (.xlsx) hoặc dữ liệu JSON. Hãy gửi đúng tệp biểu mẫu "
+        "Excel mà Sở gửi cho đơn vị, sau khi điền."
+    ),
+    "unreadable_workbook": "Không đọc được bảng tính ({detail}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
+    "invalid_json": "Dữ liệu JSON không hợp lệ ({detail}).",
+    "json_shape": "Trường «{field}» {detail}.",
+    # identification
+    "metadata_sheet_missing": (
+        "Không tìm thấy trang «{sheet}» cho biết đơn vị, kỳ và mẫu biểu. Hãy dùng tệp biểu mẫu "
+        "do hệ thống tạo cho đơn vị (lệnh «phoihop forms» hoặc tải trên cổng thông tin)."
+    ),
+    "metadata_missing": "Trang «{sheet}» thiếu «{label}» (ô {cell}). Hãy dùng lại tệp biểu mẫu gốc, không sửa trang này.",
+    "unknown_agency": "Mã đơn vị «{value}» không có trong danh sách đơn vị báo cáo.",
+    "agency_mismatch": (
+        "Biểu mẫu này là của «{value}», không phải của đơn vị gửi («{expected}»). "
+        "Hãy điền đúng biểu mẫu của đơn vị mình."
+    ),
+    "invalid_period": "Kỳ báo cáo «{value}» không hợp lệ: dùng dạng 2023-H1, 2023-Y, 2023-Q1 hoặc 2023-M10.",
+    "unknown_period": "Kỳ báo cáo {value} chưa được mở. Hãy kiểm tra lại kỳ trên biểu mẫu hoặc liên hệ Sở.",
+    "period_closed": "Kỳ báo cáo {value} đã khóa, không nhận thêm báo cáo. Hãy liên hệ Sở nếu cần bổ sung.",
+    "form_mismatch": (
+        "Biểu mẫu «{value}» không phải mẫu dành cho đơn vị (mẫu đúng: «{expected}»). "
+        "Hãy tải lại biểu mẫu của kỳ này và điền vào đó."
+    ),
+    # figures
+    "not_a_number": "Ô {cell} («{label}») phải là một số, không phải «{value}». Hãy nhập số, ví dụ 12.",
+    "not_whole": "Ô {cell} («{label}») phải là số nguyên ({unit}), không phải {value}.",
+    "negative": "Ô {cell} («{label}») không được là số âm ({value}). Nếu không có, hãy nhập 0.",
+    "below_min": "Ô {cell} («{label}») phải lớn hơn hoặc bằng {limit}, hiện là {value}.",
+    "above_max": "Ô {cell} («{label}») phải nhỏ hơn hoặc bằng {limit}, hiện là {value}.",
+    "required_missing": "Ô {cell} («{label}») bắt buộc phải điền. Nếu không có, hãy nhập 0.",
+    "indicator_row_missing": (
+        "Không thấy dòng chỉ tiêu bắt buộc «{label}» (mã {code}) trên trang «{sheet}». "
+        "Đừng xóa dòng hay sửa cột mã; hãy dùng lại biểu mẫu gốc."
+    ),
+    "unknown_indicator": "Ô {cell}: mã chỉ tiêu «{code}» không có trong biểu mẫu. Đừng sửa cột mã chỉ tiêu.",
+    "duplicate_indicator": "Ô {cell}: chỉ tiêu «{code}» xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy giữ một dòng.",
+    "unknown_section": "Ô {cell}: mã mục «{code}» không có trong biểu mẫu. Đừng sửa cột mã mục.",
+    "paragraph_without_section": "Ô {cell}: đoạn văn chưa thuộc mục nào. Hãy ghi mã mục ở cột A của dòng này.",
+}
+
+
+class Problem(BaseModel):
+    """One thing wrong with a return; `sheet`/`cell` for a workbook, `field` for JSON."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.field or self.sheet or ""
+
+
+def problem(
+    code: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    field: str | None = None,
+    severity: Severity = Severity.ERROR,
+    **details: Any,
+) -> Problem:
+    """A Problem with its Vietnamese message filled from MESSAGES."""
+    message = MESSAGES[code].format(sheet=sheet, cell=cell or field, field=field, **details)
+    return Problem(code=code, message=message, severity=severity, sheet=sheet, cell=cell, field=field)

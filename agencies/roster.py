@@ -1,0 +1,203 @@
+"""Who reports what and when: the roster a province edits as YAML, and its loader."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from agencies.calendar import DECREE_09_RULE, Period, PeriodKind, PeriodRule
+from agencies.forms import Form
+
+DEFAULT_ROSTER = Path(__file__).parent / "rosters" / "hung-yen" / "roster.yaml"
+
+_AGENCY_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_agency_id(value: str) -> str:
+    if not _AGENCY_ID.match(value):
+        raise ValueError(f"mã đơn vị «{value}» chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"địa chỉ thư «{value}» không hợp lệ")
+    return value
+
+
+T = TypeVar("T", bound=BaseModel)
+AgencyId = Annotated[str, AfterValidator(_check_agency_id)]
+Email = Annotated[str, AfterValidator(_check_email)]
+
+
+class GroupRole(StrEnum):
+    COORDINATOR = "coordinator"  # the DIC itself: section I.1 of the report
+    COORDINATING = "coordinating"  # agencies of section I.2, one subsection per group
+    FIRMS = "firms"  # enterprises: section I.3, merged
+
+
+class Agency(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: AgencyId
+    name: str = Field(description="full Vietnamese name")
+    short_name: str | None = Field(None, description="name used in the report's text")
+    emails: list[Email] = Field(min_length=1)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: AgencyId
+    title: str = Field(description="section title in the consolidated report")
+    role: GroupRole = GroupRole.COORDINATING
+    form: str = Field(description="id of the form the group's agencies fill")
+    rollup: bool = Field(False, description="merge its agencies into one section, each fact attributed")
+    calendar: dict[PeriodKind, PeriodRule] = Field(default_factory=dict, description="overrides per period kind")
+    agencies: list[Agency] = Field(min_length=1)
+
+
+class Regulation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: str
+    date: date
+    issuer: str
+    title: str
+
+
+class Coordinator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agency: AgencyId = Field(description="the roster agency that consolidates")
+    superior_body: str
+    issuing_body: str
+    short_name: str
+    document_code: str = Field(description="type and body code after the number: BC-STTTT")
+    place: str = Field(description="place in the date line")
+    signer_title: str
+    signer_name: str
+    recipients: list[str] = Field(description="the 'Nơi nhận' list")
+
+
+class Roster(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: AgencyId
+    province: str
+    recipient: str = Field(description="'Kính gửi' of the consolidated report")
+    regulation: Regulation
+    coordinator: Coordinator
+    calendar: dict[PeriodKind, PeriodRule] = Field(default_factory=dict)
+    groups: list[Group] = Field(min_length=1)
+    forms: dict[str, Form]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Roster:
+        seen: set[str] = set()
+        for group in self.groups:
+            if group.form not in self.forms:
+                raise ValueError(
+                    f"nhóm «{group.id}» dùng biểu mẫu «{group.form}» nhưng không có biểu mẫu nào mang mã này"
+                )
+            for agency in group.agencies:
+                if agency.id in seen:
+                    raise ValueError(f"mã đơn vị «{agency.id}» xuất hiện hai lần")
+                seen.add(agency.id)
+        for form_id, form in self.forms.items():
+            if form.id != form_id:
+                raise ValueError(f"biểu mẫu «{form_id}» khai mã «{form.id}»")
+        if self.coordinator.agency not in seen:
+            raise ValueError(f"đơn vị chủ trì «{self.coordinator.agency}» không có trong danh sách đơn vị")
+        for kind in PeriodKind:
+            for group in self.groups:
+                sample = Period(kind, 2024, 1)
+                rule = self.rule_for(kind, group.id)
+                if sample.deadline(rule) <= sample.window(rule)[1]:
+                    raise ValueError(f"hạn gửi kỳ {kind.value} của nhóm «{group.id}» phải sau ngày chốt số liệu")
+        return self
+
+    def agencies(self) -> list[Agency]:
+        return [agency for group in self.groups for agency in group.agencies]
+
+    def agency(self, agency_id: str) -> Agency | None:
+        return next((a for a in self.agencies() if a.id == agency_id), None)
+
+    def group_of(self, agency_id: str) -> Group:
+        return next(g for g in self.groups if any(a.id == agency_id for a in g.agencies))
+
+    def form_for(self, agency_id: str) -> Form:
+        return self.forms[self.group_of(agency_id).form]
+
+    def rule_for(self, kind: PeriodKind, group_id: str | None = None) -> PeriodRule:
+        """The group's override, else the roster's, else Decree 09."""
+        group = next((g for g in self.groups if g.id == group_id), None)
+        if group and kind in group.calendar:
+            return group.calendar[kind]
+        return self.calendar.get(kind, DECREE_09_RULE)
+
+
+class RosterError(Exception):
+    """A roster that cannot be used; the message names the file, the key and the problem."""
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "thiếu khóa bắt buộc",
+    "extra_forbidden": "khóa không được phép (viết sai tên?)",
+    "too_short": "danh sách không được để trống",
+}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RosterError(f"Không tìm thấy tệp {path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise RosterError(f"Tệp {path}{where}: lỗi cú pháp YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def _validate(model: type[T], data: Any, path: Path) -> T:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"]) or "(gốc)"
+            lines.append(f"Tệp {path}, khóa {key}: {_describe(error)}")
+        raise RosterError("\n".join(lines)) from None
+
+
+def load_form(path: Path) -> Form:
+    return _validate(Form, _read_yaml(path), path)
+
+
+def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
+    """Read a roster YAML and the form files it lists (paths relative to it)."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RosterError(f"Tệp {path}: nội dung phải là một bảng khóa–giá trị")
+    form_files = data.get("forms", [])
+    if not isinstance(form_files, list):
+        raise RosterError(f"Tệp {path}, khóa forms: phải là danh sách đường dẫn tới các tệp biểu mẫu")
+    forms = [load_form(path.parent / name) for name in form_files]
+    data = {**data, "forms": {form.id: form for form in forms}}
+    return _validate(Roster, data, path)

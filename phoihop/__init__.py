@@ -1,0 +1,1 @@
+"""phoihop: inter-agency coordination returns in, consolidated report out."""

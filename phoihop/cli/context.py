@@ -1,0 +1,64 @@
+"""What every command shares: settings, the database, the roster, the console, and failing well."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from agencies.calendar import PeriodIdError
+from agencies.roster import Roster, RosterError
+from phoihop.settings import Settings
+from schema.database import is_initialized, make_engine, make_session_factory
+from schema.periods import PeriodError
+from schema.roster_store import RosterNotLoaded, current_roster
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str) -> NoReturn:
+    """Exit non-zero with a one-line reason."""
+    err_console.print(f"[bold red]Lỗi:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Errors a user can act on become one line and exit code 1, never a traceback."""
+    try:
+        yield
+    except (PeriodError, PeriodIdError, RosterError, RosterNotLoaded) as exc:
+        fail(str(exc))
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url)
+
+    def session(self, require_init: bool = True) -> Session:
+        if require_init and not is_initialized(self.engine):
+            fail("Cơ sở dữ liệu chưa được khởi tạo: hãy chạy «phoihop init» trước.")
+        return make_session_factory(self.engine)()
+
+    def roster(self, session: Session) -> Roster:
+        return current_roster(session)
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppContext)
+    return obj

@@ -1,0 +1,170 @@
+"""`phoihop forms`, `submit` and `status`: the officer's and the coordinator's daily commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import track
+from rich.table import Table
+
+from agencies.calendar import REPORTING_TZ, parse_period
+from phoihop.cli.context import app_context, console, fail, user_errors
+from schema.completeness import AgencyState, period_completeness
+from schema.intake import Receipt, submit_return
+from schema.periods import get_period
+
+STATE_LABELS = {
+    "accepted": "[green]Đã nhận[/]",
+    "missing": "[red]Chưa gửi[/]",
+    "invalid": "[yellow]Không hợp lệ[/]",
+    "withdrawn": "[magenta]Đã rút[/]",
+}
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def forms(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi các biểu mẫu.")] = Path("forms"),
+) -> None:
+    """Tạo biểu mẫu Excel điền sẵn cho từng đơn vị của kỳ báo cáo."""
+    from agencies.form_workbook import FormContext, build_form_workbook
+
+    app = app_context(ctx)
+    with user_errors(), app.session() as session:
+        row = get_period(session, period)
+        roster = app.roster(session)
+    label = parse_period(row.id).label
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for group in track(roster.groups, description="Đang tạo biểu mẫu…", console=console, transient=True):
+        for agency in group.agencies:
+            context = FormContext(
+                agency=agency,
+                form=roster.forms[group.form],
+                period_id=row.id,
+                period_label=label,
+                window=(row.window_start, row.window_end),
+                deadline=row.deadline_for(group.id),
+            )
+            (out / f"{row.id}_{agency.id}.xlsx").write_bytes(build_form_workbook(context))
+            written += 1
+    console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
+
+
+def _print_receipt(name: str, receipt: Receipt) -> None:
+    received = receipt.received_at.astimezone(REPORTING_TZ)
+    stamp = f"biên nhận #{receipt.return_id}, sha256 {receipt.sha256[:12]}…, {received:%d/%m/%Y %H:%M}"
+    if receipt.duplicate:
+        console.print(f"[cyan]=[/] {escape(name)}: tệp này đã được nhận trước đó ({stamp}); không tạo phiên bản mới.")
+    if receipt.accepted:
+        if not receipt.duplicate:
+            console.print(
+                f"[green]✓[/] {escape(name)}: đã nhận báo cáo của {receipt.agency_id}, kỳ {receipt.period_id}, "
+                f"phiên bản {receipt.version} ({stamp})."
+            )
+        for warning in receipt.problems:
+            console.print(f"    [yellow]Lưu ý[/] {escape(warning.where)}: {escape(warning.message)}", soft_wrap=True)
+        return
+    console.print(f"[red]✗[/] {escape(name)}: không hợp lệ, {len(receipt.problems)} lỗi cần sửa:")
+    for problem in receipt.problems:
+        where = f"{problem.where}: " if problem.where else ""
+        console.print(f"    - {escape(where)}{escape(problem.message)} [dim]({problem.code})[/]", soft_wrap=True)
+    console.print(f"    Tệp gốc đã được lưu ({stamp}); sửa các lỗi trên rồi gửi lại.")
+
+
+def submit(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Các tệp báo cáo (.xlsx hoặc .json).")],
+    agency: Annotated[str | None, typer.Option(help="Mã đơn vị gửi; khi có, biểu mẫu phải là của đơn vị này.")] = None,
+) -> None:
+    """Nhận báo cáo: mỗi tệp được lưu nguyên gốc, kiểm tra và trả biên nhận hoặc danh sách lỗi."""
+    app = app_context(ctx)
+    refused = 0
+    with user_errors(), app.session() as session:
+        roster = app.roster(session)
+        if agency is not None and roster.agency(agency) is None:
+            fail(f"Mã đơn vị «{agency}» không có trong danh sách đơn vị báo cáo.")
+        for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
+            if not path.is_file():
+                console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")
+                refused += 1
+                continue
+            if path.stat().st_size > MAX_UPLOAD_BYTES:
+                console.print(f"[red]✗[/] {escape(str(path))}: tệp lớn hơn {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+                refused += 1
+                continue
+            receipt = submit_return(
+                session,
+                roster,
+                path.read_bytes(),
+                channel="cli",
+                actor=app.actor,
+                filename=path.name,
+                agency_id=agency,
+            )
+            _print_receipt(str(path), receipt)
+            refused += not receipt.accepted
+    if refused:
+        raise typer.Exit(code=1)
+
+
+def _status_json(period_id: str, states: list[AgencyState]) -> str:
+    return json.dumps(
+        {
+            "period": period_id,
+            "agencies": [
+                {
+                    "agency": s.agency,
+                    "name": s.name,
+                    "group": s.group,
+                    "state": s.state,
+                    "version": s.version,
+                    "received_at": s.received_at.isoformat() if s.received_at else None,
+                    "late": s.late,
+                }
+                for s in states
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def status(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+) -> None:
+    """Bảng tình hình gửi báo cáo của các đơn vị trong kỳ."""
+    app = app_context(ctx)
+    with user_errors(), app.session() as session:
+        row = get_period(session, period)
+        states = period_completeness(session, app.roster(session), row)
+    if as_json:
+        typer.echo(_status_json(row.id, states))
+        return
+    table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
+    for header in ("Đơn vị", "Nhóm", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):
+        table.add_column(header)
+    for s in states:
+        received = f"{s.received_at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M}" if s.received_at else ""
+        timing = "[red]quá hạn[/]" if s.late else "đúng hạn" if s.state == "accepted" else ""
+        table.add_row(s.name, s.group, STATE_LABELS[s.state], str(s.version or ""), received, timing)
+    console.print(table)
+    counts = {state: sum(1 for s in states if s.state == state) for state in STATE_LABELS}
+    console.print(
+        f"Đã nhận {counts['accepted']}/{len(states)} đơn vị; chưa gửi {counts['missing']}; "
+        f"không hợp lệ {counts['invalid']}; quá hạn {sum(1 for s in states if s.late)}."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(forms)
+    app.command()(submit)
+    app.command()(status)

@@ -1,0 +1,80 @@
+"""`phoihop init` and `phoihop period open`: the database, the roster, the cycles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agencies.calendar import working_days_between
+from agencies.roster import DEFAULT_ROSTER, load_roster
+from phoihop.cli.context import app_context, console, fail, user_errors
+from schema.periods import open_period
+from schema.roster_store import save_roster
+
+period_app = typer.Typer(help="Kỳ báo cáo.", no_args_is_help=True)
+
+
+def init(
+    ctx: typer.Context,
+    roster: Annotated[
+        Path | None, typer.Option(help="Tệp danh sách đơn vị (YAML); mặc định: danh sách Hưng Yên kèm theo.")
+    ] = None,
+) -> None:
+    """Tạo hoặc nâng cấp cơ sở dữ liệu và nạp (hoặc cập nhật) danh sách đơn vị báo cáo."""
+    from schema.migrate import upgrade_to_head  # alembic only where it is needed
+
+    app = app_context(ctx)
+    path = roster or DEFAULT_ROSTER
+    with user_errors():
+        loaded = load_roster(path)
+        upgrade_to_head(app.engine)
+        with app.session() as session:
+            version, changed = save_roster(session, loaded, str(path), app.actor)
+    url = app.engine.url.render_as_string(hide_password=True)
+    console.print(f"Cơ sở dữ liệu sẵn sàng: {url}")
+    agencies = len(loaded.agencies())
+    if changed:
+        console.print(
+            f"Đã nạp danh sách «{loaded.id}»: {len(loaded.groups)} nhóm, {agencies} đơn vị (bản #{version.id})."
+        )
+    else:
+        console.print(f"Danh sách «{loaded.id}» không thay đổi ({agencies} đơn vị, bản #{version.id}).")
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        fail(f"Ngày «{text}» không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2023-06-18.")
+
+
+@period_app.command("open")
+def open_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ: 2023-H1, 2023-H2, 2023-Y, 2023-Q1, 2023-M10.")],
+    deadline: Annotated[str | None, typer.Option(help="Hạn gửi riêng của kỳ này (YYYY-MM-DD).")] = None,
+) -> None:
+    """Mở một kỳ báo cáo với thời gian lấy số liệu và hạn gửi theo danh sách đơn vị."""
+    app = app_context(ctx)
+    chosen = _parse_day(deadline) if deadline else None
+    with user_errors(), app.session() as session:
+        row = open_period(session, period, app.actor, deadline=chosen)
+    console.print(
+        f"Đã mở kỳ {row.id}: số liệu từ {row.window_start:%d/%m/%Y} đến {row.window_end:%d/%m/%Y}, "
+        f"hạn gửi {row.deadline:%d/%m/%Y}."
+    )
+    for group_id, day in sorted(row.group_deadlines.items()):
+        console.print(f"  Nhóm {group_id}: hạn gửi {date.fromisoformat(day):%d/%m/%Y}.")
+    if working_days_between(row.window_end, row.deadline) < 1:
+        console.print(
+            "[yellow]Lưu ý:[/] giữa ngày chốt số liệu và hạn gửi không có ngày làm việc nào "
+            "(Nghị định 09/2019/NĐ-CP, Điều 8, yêu cầu tối thiểu 01 ngày làm việc)."
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.add_typer(period_app, name="period")

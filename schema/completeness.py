@@ -1,0 +1,72 @@
+"""Who has sent what for a period: the completeness table of `phoihop status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agencies.calendar import REPORTING_TZ
+from agencies.roster import Roster
+from schema.models import Period, Return
+
+
+@dataclass(frozen=True)
+class AgencyState:
+    agency: str
+    name: str
+    group: str
+    state: str  # missing / accepted / invalid / withdrawn
+    version: int | None
+    received_at: datetime | None
+    late: bool
+    deadline: date
+    return_id: int | None
+    problem_count: int
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(REPORTING_TZ).date()
+
+
+def period_completeness(
+    session: Session, roster: Roster, period: Period, today: date | None = None
+) -> list[AgencyState]:
+    """One row per roster agency, in roster order: its current state for `period`.
+
+    An accepted version counts even when a later upload was refused; `late` means sent
+    after the agency's deadline, or, for one that has sent nothing valid, that the
+    deadline has passed.
+    """
+    today = today or datetime.now(REPORTING_TZ).date()
+    rows = session.scalars(select(Return).where(Return.period_id == period.id).order_by(Return.id)).all()
+    by_agency: dict[str, list[Return]] = {}
+    for row in rows:
+        if row.agency_id is not None:
+            by_agency.setdefault(row.agency_id, []).append(row)
+    states = []
+    for group in roster.groups:
+        deadline = period.deadline_for(group.id)
+        for agency in group.agencies:
+            uploads = by_agency.get(agency.id, [])
+            current = next((r for r in reversed(uploads) if r.status == "accepted"), None)
+            shown = current or (uploads[-1] if uploads else None)
+            state = "missing" if shown is None else ("accepted" if current else shown.status)
+            late = _local_day(current.received_at) > deadline if current is not None else today > deadline
+            states.append(
+                AgencyState(
+                    agency=agency.id,
+                    name=agency.name,
+                    group=group.id,
+                    state=state,
+                    version=current.version if current else None,
+                    received_at=shown.received_at if shown else None,
+                    late=late,
+                    deadline=deadline,
+                    return_id=shown.id if shown else None,
+                    problem_count=len(shown.problems) if shown else 0,
+                )
+            )
+    return states

@@ -1,0 +1,193 @@
+"""The act of keeping a return: raw bytes first, then the checked content as a new version.
+
+The CLI, the portal, the API and the collect flow all call `submit_return`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from agencies.problems import Problem, problem
+from agencies.return_check import CheckedReturn, check_return
+from agencies.return_reader import read_return
+from agencies.roster import Roster
+from schema.models import AuditEntry, Blob, Period, Return, ReturnValue, utc_now
+
+CHANNELS = ("cli", "api", "portal", "folder")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the sender is told: the stored upload and, if refused, every problem."""
+
+    return_id: int
+    sha256: str
+    received_at: datetime
+    status: str  # accepted / invalid (as stored; later it may become superseded or withdrawn)
+    agency_id: str | None
+    period_id: str | None
+    version: int | None
+    problems: list[Problem] = field(default_factory=list)
+    duplicate: bool = False  # the same bytes were already on file for this agency and period
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+
+def _keep_bytes(session: Session, data: bytes) -> str:
+    """Store the upload's bytes (once per content) and commit before anything can fail."""
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(Blob, digest) is None:
+        session.add(Blob(sha256=digest, size=len(data), content=data))
+        session.commit()
+    return digest
+
+
+def _receipt(row: Return, duplicate: bool = False) -> Receipt:
+    return Receipt(
+        return_id=row.id,
+        sha256=row.sha256,
+        received_at=row.received_at,
+        status=row.status,
+        agency_id=row.agency_id,
+        period_id=row.period_id,
+        version=row.version,
+        problems=[Problem.model_validate(p) for p in row.problems],
+        duplicate=duplicate,
+    )
+
+
+def _check_period(
+    session: Session, checked: CheckedReturn, content_period_cell: dict[str, str | None]
+) -> Period | None:
+    if checked.period_id is None:
+        return None
+    period = session.get(Period, checked.period_id)
+    if period is None:
+        checked.problems.append(problem("unknown_period", value=checked.period_id, **content_period_cell))
+    elif period.state != "open":
+        checked.problems.append(problem("period_closed", value=checked.period_id, **content_period_cell))
+    return period
+
+
+def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Return | None:
+    """The agency's latest upload for the period, if it holds exactly these bytes.
+
+    Re-sending an older version after a newer one is a deliberate correction, not a duplicate.
+    """
+    agency = Return.agency_id.is_(None) if checked.agency_id is None else Return.agency_id == checked.agency_id
+    period = (
+        Return.claimed_period.is_(None) if checked.period_id is None else Return.claimed_period == checked.period_id
+    )
+    latest = session.scalars(select(Return).where(agency, period).order_by(Return.id.desc()).limit(1)).first()
+    return latest if latest is not None and latest.sha256 == digest else None
+
+
+def submit_return(
+    session: Session,
+    roster: Roster,
+    data: bytes,
+    *,
+    channel: str,
+    actor: str,
+    filename: str | None = None,
+    agency_id: str | None = None,
+    now: datetime | None = None,
+) -> Receipt:
+    """Keep one upload whatever it holds; accept it as the agency's next version if it passes."""
+    digest = _keep_bytes(session, data)
+    content = read_return(data)
+    checked = check_return(content, roster, submitter=agency_id)
+    period_cell = (
+        {"sheet": content.period.sheet, "cell": content.period.cell, "field": content.period.field}
+        if (content.period)
+        else {}
+    )
+    period = _check_period(session, checked, period_cell)
+
+    previous = _same_as_latest(session, digest, checked)
+    if previous is not None:
+        session.add(
+            AuditEntry(
+                actor=actor,
+                action="duplicate",
+                agency_id=previous.agency_id,
+                period_id=previous.period_id,
+                return_id=previous.id,
+                detail={"channel": channel, "filename": filename},
+            )
+        )
+        session.commit()
+        return _receipt(previous, duplicate=True)
+
+    accepted = checked.accepted and period is not None and period.state == "open"
+    row = Return(
+        sha256=digest,
+        filename=filename,
+        format=content.format,
+        channel=channel,
+        actor=actor,
+        received_at=now or utc_now(),
+        agency_id=checked.agency_id,
+        period_id=period.id if period is not None else None,
+        claimed_period=checked.period_id,
+        form_ref=checked.form_ref,
+        status="accepted" if accepted else "invalid",
+        problems=[p.model_dump(mode="json") for p in checked.problems],
+        narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
+    )
+    if accepted:
+        assert period is not None and checked.agency_id is not None
+        row.version = 1 + (
+            session.scalar(
+                select(func.max(Return.version)).where(
+                    Return.agency_id == checked.agency_id, Return.period_id == period.id
+                )
+            )
+            or 0
+        )
+        row.values = [
+            ReturnValue(code=f.code, value=f.value, sheet=f.source.sheet, cell=f.source.cell, field=f.source.field)
+            for f in checked.figures.values()
+        ]
+        superseded = (
+            session.execute(
+                update(Return)
+                .where(
+                    Return.agency_id == checked.agency_id, Return.period_id == period.id, Return.status == "accepted"
+                )
+                .values(status="superseded")
+                .returning(Return.id)
+            )
+            .scalars()
+            .all()
+        )
+    else:
+        superseded = []
+    session.add(row)
+    session.flush()
+    where = {"agency_id": row.agency_id, "period_id": row.period_id or checked.period_id}
+    session.add(
+        AuditEntry(
+            actor=actor, action="received", return_id=row.id, detail={"channel": channel, "sha256": digest}, **where
+        )
+    )
+    for old_id in superseded:
+        session.add(AuditEntry(actor=actor, action="superseded", return_id=old_id, detail={"by": row.id}, **where))
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=row.status,
+            return_id=row.id,
+            detail={"version": row.version, "errors": [p.code for p in checked.errors]},
+            **where,
+        )
+    )
+    session.commit()
+    return _receipt(row)

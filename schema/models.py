@@ -1,0 +1,177 @@
+"""What is kept: rosters, agencies, periods, every upload's bytes and parsed content, the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names are spelled out so that Alembic names them alike on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class RosterVersion(Base):
+    """A roster as loaded by `phoihop init`, forms included; the newest one is in force."""
+
+    __tablename__ = "roster_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_key: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(500))
+    document: Mapped[dict[str, Any]]
+    loaded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Agency(Base):
+    """A reporting agency as the newest roster describes it; kept when it leaves the roster."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    group_id: Mapped[str] = mapped_column(String(64))
+    form_id: Mapped[str] = mapped_column(String(64))
+    emails: Mapped[list[Any]]
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Period(Base):
+    """A reporting cycle: its data window and deadlines, open until approved."""
+
+    __tablename__ = "periods"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    year: Mapped[int]
+    number: Mapped[int]
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    group_deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(default=utc_now)
+    roster_version_id: Mapped[int] = mapped_column(ForeignKey("roster_versions.id"))
+
+    def deadline_for(self, group_id: str) -> date:
+        override = self.group_deadlines.get(group_id)
+        return date.fromisoformat(override) if override else self.deadline
+
+
+class Blob(Base):
+    """Uploaded bytes, content-addressed: the same file is kept once, whatever became of it."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Return(Base):
+    """One upload and what became of it. Accepted ones carry a version per agency and period."""
+
+    __tablename__ = "returns"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "period_id", "version"),
+        Index("ix_returns_agency_period", "agency_id", "period_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    period_id: Mapped[str | None] = mapped_column(ForeignKey("periods.id"))
+    claimed_period: Mapped[str | None] = mapped_column(String(32))
+    form_ref: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int | None]
+    problems: Mapped[list[Any]] = mapped_column(default=list)
+    narrative: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    values: Mapped[list[ReturnValue]] = relationship(back_populates="return_", cascade="all, delete-orphan")
+
+
+class ReturnValue(Base):
+    """One figure of an accepted return and the cell or field it was read from."""
+
+    __tablename__ = "return_values"
+
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    sheet: Mapped[str | None] = mapped_column(String(64))
+    cell: Mapped[str | None] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(128))
+
+    return_: Mapped[Return] = relationship(back_populates="values")
+
+
+class AuditEntry(Base):
+    """Every state change, with who and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    agency_id: Mapped[str | None] = mapped_column(String(64))
+    period_id: Mapped[str | None] = mapped_column(String(16))
+    return_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

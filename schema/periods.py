@@ -1,0 +1,67 @@
+"""Opening and finding reporting cycles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from agencies.calendar import Period as PeriodId
+from agencies.calendar import parse_period
+from schema.models import AuditEntry, Period
+from schema.roster_store import current_roster, current_roster_version
+
+
+class PeriodError(Exception):
+    """A cycle that cannot be opened or found; the message is for the user."""
+
+
+def open_period(session: Session, period_id: str, actor: str, deadline: date | None = None) -> Period:
+    """Open a cycle with the roster's window and deadlines; `deadline` overrides the main one."""
+    period = parse_period(period_id)
+    if session.get(Period, period.id) is not None:
+        raise PeriodError(f"Kỳ báo cáo {period.id} đã được mở từ trước.")
+    roster = current_roster(session)
+    rule = roster.rule_for(period.kind)
+    start, end = period.window(rule)
+    main_deadline = deadline or period.deadline(rule)
+    if main_deadline <= end:
+        raise PeriodError(
+            f"Hạn gửi {main_deadline:%d/%m/%Y} phải sau ngày chốt số liệu {end:%d/%m/%Y} của kỳ {period.id}."
+        )
+    group_deadlines = {
+        group.id: period.deadline(roster.rule_for(period.kind, group.id)).isoformat()
+        for group in roster.groups
+        if group.calendar.get(period.kind) is not None
+    }
+    row = Period(
+        id=period.id,
+        kind=period.kind.value,
+        year=period.year,
+        number=period.number,
+        window_start=start,
+        window_end=end,
+        deadline=main_deadline,
+        group_deadlines=group_deadlines,
+        state="open",
+        roster_version_id=current_roster_version(session).id,
+    )
+    session.add(row)
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="period_opened",
+            period_id=period.id,
+            detail={"deadline": main_deadline.isoformat(), "window": [start.isoformat(), end.isoformat()]},
+        )
+    )
+    session.commit()
+    return row
+
+
+def get_period(session: Session, period_id: str) -> Period:
+    period: PeriodId = parse_period(period_id)
+    row = session.get(Period, period.id)
+    if row is None:
+        raise PeriodError(f"Kỳ báo cáo {period.id} chưa được mở: hãy chạy «phoihop period open {period.id}».")
+    return row
