@@ -27,13 +27,13 @@ MESSAGES: dict[str, str] = {
     ),
     "unreadable_workbook": "Không đọc được bảng tính ({detail}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
     "invalid_json": "Dữ liệu JSON không hợp lệ ({detail}).",
-    "json_shape": "Trường «{field}» {detail}.",
+    "json_shape": "Giá trị {detail}.",
     # identification
     "metadata_sheet_missing": (
         "Không tìm thấy trang «{sheet}» cho biết đơn vị, kỳ và mẫu biểu. Hãy dùng tệp biểu mẫu "
         "do hệ thống tạo cho đơn vị (lệnh «phoihop forms» hoặc tải trên cổng thông tin)."
     ),
-    "metadata_missing": "Trang «{sheet}» thiếu «{label}» (ô {cell}). Hãy dùng lại tệp biểu mẫu gốc, không sửa trang này.",
+    "metadata_missing": "Thiếu «{label}». Hãy dùng lại tệp biểu mẫu gốc, không sửa trang này.",
     "unknown_agency": "Mã đơn vị «{value}» không có trong danh sách đơn vị báo cáo.",
     "agency_mismatch": (
         "Biểu mẫu này là của «{value}», không phải của đơn vị gửi («{expected}»). "
@@ -47,20 +47,20 @@ MESSAGES: dict[str, str] = {
         "Hãy tải lại biểu mẫu của kỳ này và điền vào đó."
     ),
     # figures
-    "not_a_number": "Ô {cell} («{label}») phải là một số, không phải «{value}». Hãy nhập số, ví dụ 12.",
-    "not_whole": "Ô {cell} («{label}») phải là số nguyên ({unit}), không phải {value}.",
-    "negative": "Ô {cell} («{label}») không được là số âm ({value}). Nếu không có, hãy nhập 0.",
-    "below_min": "Ô {cell} («{label}») phải lớn hơn hoặc bằng {limit}, hiện là {value}.",
-    "above_max": "Ô {cell} («{label}») phải nhỏ hơn hoặc bằng {limit}, hiện là {value}.",
-    "required_missing": "Ô {cell} («{label}») bắt buộc phải điền. Nếu không có, hãy nhập 0.",
+    "not_a_number": "«{label}» phải là một số, không phải «{value}». Hãy nhập số, ví dụ 12.",
+    "not_whole": "«{label}» phải là số nguyên ({unit}), không phải {value}.",
+    "negative": "«{label}» không được là số âm ({value}). Nếu không có, hãy nhập 0.",
+    "below_min": "«{label}» phải lớn hơn hoặc bằng {limit}, hiện là {value}.",
+    "above_max": "«{label}» phải nhỏ hơn hoặc bằng {limit}, hiện là {value}.",
+    "required_missing": "«{label}» bắt buộc phải điền. Nếu không có, hãy nhập 0.",
     "indicator_row_missing": (
         "Không thấy dòng chỉ tiêu bắt buộc «{label}» (mã {code}) trên trang «{sheet}». "
         "Đừng xóa dòng hay sửa cột mã; hãy dùng lại biểu mẫu gốc."
     ),
-    "unknown_indicator": "Ô {cell}: mã chỉ tiêu «{code}» không có trong biểu mẫu. Đừng sửa cột mã chỉ tiêu.",
-    "duplicate_indicator": "Ô {cell}: chỉ tiêu «{code}» xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy giữ một dòng.",
-    "unknown_section": "Ô {cell}: mã mục «{code}» không có trong biểu mẫu. Đừng sửa cột mã mục.",
-    "paragraph_without_section": "Ô {cell}: đoạn văn chưa thuộc mục nào. Hãy ghi mã mục ở cột A của dòng này.",
+    "unknown_indicator": "Mã chỉ tiêu «{code}» không có trong biểu mẫu. Đừng sửa cột mã chỉ tiêu.",
+    "duplicate_indicator": "Chỉ tiêu «{code}» xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy giữ một dòng.",
+    "unknown_section": "Mã mục «{code}» không có trong biểu mẫu. Đừng sửa cột mã mục.",
+    "paragraph_without_section": "Đoạn văn chưa thuộc mục nào. Hãy ghi mã mục ở cột A của dòng này.",
 }
 
 
@@ -74,15 +74,19 @@ class Problem(BaseModel):
     cell: str | None = None
     field: str | None = None
 
-    @property
-    def where(self) -> str:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.field or self.sheet or ""
+
+def location(sheet: str | None, cell: str | None, field: str | None) -> str:
+    """Where, in words: `Trang «Số liệu», ô D12` or `Trường «indicators.fraud_cases»`."""
+    if field:
+        return f"Trường «{field}»"
+    if sheet and cell:
+        return f"Trang «{sheet}», ô {cell}"
+    return f"Trang «{sheet}»" if sheet else ""
 
 
 def problem(
-    code: str,
+    error_code: str,
+    /,
     *,
     sheet: str | None = None,
     cell: str | None = None,
@@ -91,5 +95,7 @@ def problem(
     **details: Any,
 ) -> Problem:
     """A Problem with its Vietnamese message filled from MESSAGES."""
-    message = MESSAGES[code].format(sheet=sheet, cell=cell or field, field=field, **details)
-    return Problem(code=code, message=message, severity=severity, sheet=sheet, cell=cell, field=field)
+    text = MESSAGES[error_code].format(sheet=sheet, field=field, **details)
+    where = location(sheet, cell, field)
+    message = f"{where}: {text}" if where else text
+    return Problem(code=error_code, message=message, severity=severity, sheet=sheet, cell=cell, field=field)

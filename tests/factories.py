@@ -69,7 +69,9 @@ def filled_form(roster: Roster, agency_id: str, period_id: str = "2023-H1", **kw
     return fill_form(blank_form(roster, agency_id, period_id), **kwargs)
 
 
-def json_return(agency: str, period: str, form: str, indicators: dict[str, Any], narrative: dict | None = None) -> bytes:
+def json_return(
+    agency: str, period: str, form: str, indicators: dict[str, Any], narrative: dict | None = None
+) -> bytes:
     document = {"agency": agency, "period": period, "form": form, "indicators": indicators}
     document["narrative"] = narrative or {}
     return json.dumps(document, ensure_ascii=False).encode()

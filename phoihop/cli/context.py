@@ -21,13 +21,13 @@ from schema.database import is_initialized, make_engine, make_session_factory
 from schema.periods import PeriodError
 from schema.roster_store import RosterNotLoaded, current_roster
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> NoReturn:
     """Exit non-zero with a one-line reason."""
-    err_console.print(f"[bold red]Lỗi:[/] {message}", soft_wrap=True)
+    err_console.print(f"[bold red]Lỗi:[/] {message}")
     raise typer.Exit(code=1)
 
 
@@ -53,6 +53,10 @@ class AppContext:
         if require_init and not is_initialized(self.engine):
             fail("Cơ sở dữ liệu chưa được khởi tạo: hãy chạy «phoihop init» trước.")
         return make_session_factory(self.engine)()
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:  # only if a command opened it
+            self.engine.dispose()
 
     def roster(self, session: Session) -> Roster:
         return current_roster(session)

@@ -29,6 +29,7 @@ def main(
 ) -> None:
     settings = Settings(database_url=db) if db else Settings()
     ctx.obj = AppContext(settings=settings)
+    ctx.call_on_close(ctx.obj.close)
 
 
 setup.register(app)

@@ -69,12 +69,11 @@ def _print_receipt(name: str, receipt: Receipt) -> None:
                 f"phiên bản {receipt.version} ({stamp})."
             )
         for warning in receipt.problems:
-            console.print(f"    [yellow]Lưu ý[/] {escape(warning.where)}: {escape(warning.message)}", soft_wrap=True)
+            console.print(f"    [yellow]Lưu ý:[/] {escape(warning.message)}")
         return
     console.print(f"[red]✗[/] {escape(name)}: không hợp lệ, {len(receipt.problems)} lỗi cần sửa:")
     for problem in receipt.problems:
-        where = f"{problem.where}: " if problem.where else ""
-        console.print(f"    - {escape(where)}{escape(problem.message)} [dim]({problem.code})[/]", soft_wrap=True)
+        console.print(f"    - {escape(problem.message)} [dim]({problem.code})[/]")
     console.print(f"    Tệp gốc đã được lưu ({stamp}); sửa các lỗi trên rồi gửi lại.")
 
 

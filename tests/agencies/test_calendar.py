@@ -52,7 +52,9 @@ def test_a_roster_rule_overrides_window_and_deadline() -> None:
     period = parse_period("2024-H1")
     assert period.window(rule) == (date(2023, 12, 1), date(2024, 5, 31))
     assert period.deadline(rule) == date(2024, 6, 6)
-    assert parse_period("2024-Y").deadline(PeriodRule(deadline=DayOfMonth(day=25, month_offset=-1))) == date(2024, 11, 25)
+    assert parse_period("2024-Y").deadline(PeriodRule(deadline=DayOfMonth(day=25, month_offset=-1))) == date(
+        2024, 11, 25
+    )
 
 
 @pytest.mark.parametrize(
