@@ -11,7 +11,7 @@ from agencies.form_layout import FIGURES_SHEET, META_SHEET, NARRATIVE_SHEET
 from agencies.return_check import CheckedReturn, check_return
 from agencies.return_reader import read_return
 from agencies.roster import Roster
-from tests.factories import POLICE_FIGURES, blank_form, fill_form, filled_form, json_return
+from tests.factories import POLICE_FIGURES, blank_form, filled_form, json_return
 
 
 def checked(roster: Roster, data: bytes, submitter: str | None = None) -> CheckedReturn:
