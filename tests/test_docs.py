@@ -1,0 +1,34 @@
+"""The documentation keeps up with the code: every roster and form key is explained."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from agencies.calendar import DayOfMonth, PeriodRule
+from agencies.forms import Form, Indicator, IndicatorGroup, NarrativeSection
+from agencies.roster import Agency, Coordinator, Group, Regulation, Roster
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        Roster,
+        Group,
+        Agency,
+        Coordinator,
+        Regulation,
+        PeriodRule,
+        DayOfMonth,
+        Form,
+        IndicatorGroup,
+        Indicator,
+        NarrativeSection,
+    ],
+)
+def test_every_roster_and_form_key_is_documented(model: type[BaseModel]) -> None:
+    text = (DOCS / "roster.md").read_text(encoding="utf-8")
+    missing = [key for key in model.model_fields if f"`{key}`" not in text and f"{key}:" not in text]
+    assert missing == []
