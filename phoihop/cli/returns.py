@@ -144,17 +144,23 @@ def status(
     app = app_context(ctx)
     with user_errors(), app.session() as session:
         row = get_period(session, period)
-        states = period_completeness(session, app.roster(session), row)
+        roster = app.roster(session)
+        states = period_completeness(session, roster, row)
     if as_json:
         typer.echo(_status_json(row.id, states))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
-    for header in ("Đơn vị", "Nhóm", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):
+    for header in ("Đơn vị", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):
         table.add_column(header)
+    titles = {group.id: group.title for group in roster.groups}
+    group = None
     for s in states:
+        if s.group != group:
+            group = s.group
+            table.add_row(f"[bold]{escape(titles[group])}[/]", end_section=False)
         received = f"{s.received_at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M}" if s.received_at else ""
         timing = "[red]quá hạn[/]" if s.late else "đúng hạn" if s.state == "accepted" else ""
-        table.add_row(s.name, s.group, STATE_LABELS[s.state], str(s.version or ""), received, timing)
+        table.add_row(f"  {escape(s.name)}", STATE_LABELS[s.state], str(s.version or ""), received, timing)
     console.print(table)
     counts = {state: sum(1 for s in states if s.state == state) for state in STATE_LABELS}
     console.print(
