@@ -164,7 +164,7 @@ def _describe(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -175,7 +175,7 @@ def _read_yaml(path: Path) -> Any:
         raise RosterError(f"Tệp {path}{where}: lỗi cú pháp YAML ({getattr(exc, 'problem', exc)})") from None
 
 
-def _validate(model: type[T], data: Any, path: Path) -> T:
+def validate_document(model: type[T], data: Any, path: Path) -> T:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -187,12 +187,12 @@ def _validate(model: type[T], data: Any, path: Path) -> T:
 
 
 def load_form(path: Path) -> Form:
-    return _validate(Form, _read_yaml(path), path)
+    return validate_document(Form, read_yaml(path), path)
 
 
 def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
     """Read a roster YAML and the form files it lists (paths relative to it)."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise RosterError(f"Tệp {path}: nội dung phải là một bảng khóa–giá trị")
     form_files = data.get("forms", [])
@@ -200,4 +200,4 @@ def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
         raise RosterError(f"Tệp {path}, khóa forms: phải là danh sách đường dẫn tới các tệp biểu mẫu")
     forms = [load_form(path.parent / name) for name in form_files]
     data = {**data, "forms": {form.id: form for form in forms}}
-    return _validate(Roster, data, path)
+    return validate_document(Roster, data, path)

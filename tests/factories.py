@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from io import BytesIO
 from typing import Any
 
-from openpyxl import load_workbook
-
 from agencies.calendar import parse_period
-from agencies.form_layout import CODE_HEADER, FIGURES_SHEET, NARRATIVE_SHEET, SECTION_HEADER, TEXT_HEADER, VALUE_HEADER
+from agencies.form_filling import fill_form_workbook as fill_form
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 
@@ -26,43 +23,6 @@ def blank_form(roster: Roster, agency_id: str, period_id: str = "2023-H1") -> by
         deadline=period.deadline(rule),
     )
     return build_form_workbook(context)
-
-
-def _column(sheet: Any, header: str) -> tuple[int, int]:
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.value == header:
-                return cell.row, cell.column
-    raise LookupError(header)
-
-
-def fill_form(
-    form: bytes,
-    figures: dict[str, Any] | None = None,
-    narrative: dict[str, list[str]] | None = None,
-) -> bytes:
-    """Type values next to their codes and paragraphs into their sections, as an officer does."""
-    book = load_workbook(BytesIO(form))
-    sheet = book[FIGURES_SHEET]
-    header_row, code_col = _column(sheet, CODE_HEADER)
-    _, value_col = _column(sheet, VALUE_HEADER)
-    rows = {sheet.cell(r, code_col).value: r for r in range(header_row + 1, sheet.max_row + 1)}
-    for code, value in (figures or {}).items():
-        sheet.cell(rows[code], value_col, value)
-    text_sheet = book[NARRATIVE_SHEET]
-    header_row, section_col = _column(text_sheet, SECTION_HEADER)
-    _, text_col = _column(text_sheet, TEXT_HEADER)
-    for section, paragraphs in (narrative or {}).items():
-        free = [
-            r
-            for r in range(header_row + 1, text_sheet.max_row + 1)
-            if text_sheet.cell(r, section_col).value == section and not text_sheet.cell(r, text_col).value
-        ]
-        for r, paragraph in zip(free, paragraphs, strict=False):
-            text_sheet.cell(r, text_col, paragraph)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def filled_form(roster: Roster, agency_id: str, period_id: str = "2023-H1", **kwargs: Any) -> bytes:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from phoihop.cli import returns, setup
+from phoihop.cli import consolidation, returns, setup
 from phoihop.cli.context import AppContext
 from phoihop.settings import Settings
 
@@ -34,3 +34,4 @@ def main(
 
 setup.register(app)
 returns.register(app)
+consolidation.register(app)

@@ -1,0 +1,62 @@
+"""The returns of one period as plain data: what the store hands to the report.
+
+schema/ builds these from the database; report/ turns them into wording and documents
+without ever querying the database itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from agencies.calendar import Period
+from agencies.roster import Roster
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """One accepted figure and exactly where it was read."""
+
+    value: float
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.field or ""
+
+
+@dataclass(frozen=True)
+class ReturnRecord:
+    """An agency's latest accepted return for the period."""
+
+    return_id: int
+    agency_id: str
+    version: int
+    received_at: datetime
+    form_ref: str
+    figures: dict[str, FigureRecord] = field(default_factory=dict)
+    narrative: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Absence:
+    """An agency without a valid return: `missing` or `invalid` (or `withdrawn`)."""
+
+    agency_id: str
+    state: str
+
+
+@dataclass(frozen=True)
+class PeriodReturns:
+    """Everything a consolidation needs to know about one period, and nothing of the database."""
+
+    roster: Roster
+    period: Period
+    window: tuple[date, date]
+    deadline: date
+    returns: list[ReturnRecord]
+    absences: list[Absence]
+    late: list[str] = field(default_factory=list)  # agency ids that sent after their deadline
+    previous: list[ReturnRecord] | None = None  # same period of the previous year, when it was collected

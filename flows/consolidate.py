@@ -1,0 +1,101 @@
+"""Consolidate a period: merge every agency's latest valid return and draft the report.
+
+Triggered by the coordinator (CLI `phoihop consolidate`, the portal, or the Prefect UI).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from agencies.calendar import REPORTING_TZ
+from agencies.period_returns import PeriodReturns
+from phoihop.settings import Settings
+from report.context import ReportContext, build_context
+from report.draft import render_draft
+from schema.database import make_engine, make_session_factory
+from schema.roster_store import current_roster
+from schema.snapshot import load_period_returns
+
+STATE_LABELS = {"missing": "Chưa gửi", "invalid": "Không hợp lệ", "withdrawn": "Đã rút", "accepted": "Đã nhận"}
+
+
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
+def load_returns(database_url: str, period: str) -> PeriodReturns:
+    """Read the latest accepted return of every agency, and who is missing."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return load_period_returns(session, current_roster(session), period)
+    finally:
+        engine.dispose()
+
+
+@task(cache_policy=NO_CACHE)
+def publish_completeness(data: PeriodReturns) -> None:
+    """A table artifact the coordinator reads: every agency, what it sent, who is late."""
+    absent = {a.agency_id: a.state for a in data.absences}
+    versions = {r.agency_id: r.version for r in data.returns}
+    rows = [
+        {
+            "Đơn vị": agency.name,
+            "Nhóm": group.title,
+            "Trạng thái": STATE_LABELS[absent.get(agency.id, "accepted")],
+            "Phiên bản": versions.get(agency.id, ""),
+            "Quá hạn": "có" if agency.id in data.late else "",
+        }
+        for group in data.roster.groups
+        for agency in group.agencies
+    ]
+    create_table_artifact(
+        key=f"completeness-{data.period.id.lower()}",
+        table=rows,
+        description=f"Tình hình gửi báo cáo kỳ {data.period.id}: {len(data.returns)}/{len(rows)} đơn vị đã gửi.",
+    )
+    if data.absences:
+        get_run_logger().warning("%d agencies have no valid return: %s", len(absent), ", ".join(absent))
+
+
+@task(cache_policy=NO_CACHE)
+def merge_returns(data: PeriodReturns, report_date: date) -> ReportContext:
+    """Merge figures and narrative with pandas into the report's plain context."""
+    return build_context(data, report_date)
+
+
+@task(cache_policy=NO_CACHE)
+def draft_report(context: ReportContext, out_dir: Path) -> Path:
+    """Render the Word draft."""
+    return render_draft(context, out_dir / f"bao-cao-{context.period_id}.docx")
+
+
+@flow(name="consolidate")
+def consolidate(
+    period: str,
+    out_dir: str = "out",
+    database_url: str | None = None,
+    report_date: date | None = None,
+) -> str:
+    """Merge the period's latest valid returns and write the draft report; returns its path."""
+    url = database_url or Settings().resolved_database_url
+    data = load_returns(url, period)
+    publish_completeness(data)
+    context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
+    draft = draft_report(context, Path(out_dir))
+    create_link_artifact(
+        key=f"draft-{data.period.id.lower()}",
+        link=draft.resolve().as_uri(),
+        link_text=draft.name,
+        description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}",
+    )
+    get_run_logger().info("draft written to %s", draft)
+    return str(draft)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(consolidate(period=sys.argv[1] if len(sys.argv) > 1 else "2023-H1"))

@@ -1,0 +1,77 @@
+"""`phoihop consolidate` and `phoihop demo`: run the consolidation flow and write the draft."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from phoihop.cli.context import AppContext, app_context, console, fail, user_errors
+from schema.periods import get_period
+
+
+def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None) -> Path:
+    """Run the Prefect flow (imported only here: it costs seconds to start)."""
+    with console.status("Đang tổng hợp báo cáo (luồng Prefect «consolidate»)…"):
+        from flows.consolidate import consolidate as consolidate_flow
+
+        path = consolidate_flow(
+            period=period,
+            out_dir=str(out),
+            database_url=app.settings.resolved_database_url,
+            report_date=report_date,
+        )
+    return Path(path)
+
+
+def _parse_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        fail(f"Ngày «{text}» không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2023-07-05.")
+
+
+def consolidate(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi dự thảo.")] = Path("out"),
+    report_date: Annotated[str | None, typer.Option("--date", help="Ngày ghi trên báo cáo (YYYY-MM-DD).")] = None,
+) -> None:
+    """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx)."""
+    app = app_context(ctx)
+    day = _parse_day(report_date)
+    with user_errors(), app.session() as session:
+        period_id = get_period(session, period).id
+    draft = _run_flow(app, period_id, out, day)
+    console.print(f"Đã lập dự thảo báo cáo kỳ {period_id}: {escape(str(draft))}")
+
+
+def demo(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi cơ sở dữ liệu, biểu mẫu đã điền và dự thảo.")] = Path(
+        "out"
+    ),
+) -> None:
+    """Trình diễn: nạp danh sách Hưng Yên, nhận báo cáo mẫu của 25 đơn vị (theo báo cáo 6 tháng đầu năm 2023) và lập dự thảo."""
+    from phoihop.demo import prepare_demo
+
+    app = app_context(ctx)
+    with user_errors():
+        database_url, samples, receipts = prepare_demo(out, actor=app.actor, console=console)
+    refused = [r for r in receipts if not r.accepted]
+    if refused:
+        fail(f"{len(refused)} báo cáo mẫu bị từ chối; xem các lỗi ở trên.")
+    console.print(f"Đã nhận {len(receipts)} báo cáo mẫu kỳ {samples.period} qua biểu mẫu Excel.")
+    demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
+    draft = _run_flow(demo_app, samples.period, out, samples.report_date)
+    console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(consolidate)
+    app.command()(demo)

@@ -1,0 +1,61 @@
+"""Render the report's wording from the Jinja2 templates into typed paragraphs (blocks)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from report.context import ReportContext
+from report.wording import FILTERS, compare
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+# Line prefixes of the body templates and the paragraph kind each marks.
+MARKERS = (("### ", "subheading"), ("## ", "heading"), ("# ", "part"), ("> ", "note"))
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # part / heading / subheading / note / paragraph
+    text: str
+
+
+def environment(templates: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates / "report"),
+        undefined=StrictUndefined,
+        trim_blocks=False,  # a line ending in a tag keeps its newline; blank lines are dropped
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain text; the docx renderer escapes for XML
+    )
+    env.filters.update(FILTERS)
+    env.globals["compare"] = compare
+    return env
+
+
+def template_context(context: ReportContext) -> dict[str, Any]:
+    """The context's fields as top-level template variables (objects kept, not copied)."""
+    return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+
+
+def parse_blocks(text: str) -> list[Block]:
+    blocks = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        kind = next((k for marker, k in MARKERS if line.startswith(marker)), "paragraph")
+        if kind != "paragraph":
+            line = line.split(" ", 1)[1]
+        blocks.append(Block(kind, line))
+    return blocks
+
+
+def render_body(context: ReportContext, templates: Path = TEMPLATES) -> list[Block]:
+    text = environment(templates).get_template("body.txt.j2").render(template_context(context))
+    return parse_blocks(text)

@@ -1,0 +1,225 @@
+"""The plain context the draft is rendered from: every figure with the returns it came from."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from agencies.period_returns import PeriodReturns
+from agencies.roster import Group, GroupRole
+from report.merge import agencies_frame, merge_period
+
+# Narrative sections gathered across all returns into parts II–V of the report.
+GATHERED_SECTIONS = (
+    "strengths",
+    "limitations",
+    "difficulties",
+    "directions",
+    "recommendations_agencies",
+    "recommendations_firms",
+    "proposals",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cell (or JSON field) of one return version."""
+
+    agency_id: str
+    agency_name: str
+    return_id: int
+    version: int
+    location: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    label: str
+    unit: str
+    value: float
+    previous: float | None = None
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.sources)
+
+    @property
+    def by_agency(self) -> list[Source]:
+        """The sources with something to report, for `(UBND huyện Văn Lâm: 01 vụ)`."""
+        return [s for s in self.sources if s.value]
+
+
+class FigureTable(dict[str, Figure]):
+    """Figures by code; templates write `g.figures.fraud_cases.value`."""
+
+    def __getattr__(self, code: str) -> Figure:
+        try:
+            return self[code]
+        except KeyError:
+            raise AttributeError(code) from None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    agencies: tuple[str, ...]  # names of the agencies that wrote it
+
+
+@dataclass
+class GroupSection:
+    id: str
+    number: str  # "1", "2.1", "3"
+    title: str
+    role: str
+    form_id: str
+    rollup: bool
+    agencies: list[str]  # names, roster order
+    reporting: list[str]  # names of the agencies whose return is in
+    absent: list[str]
+    figures: FigureTable
+    narrative: dict[str, list[Paragraph]] = field(default_factory=dict)
+
+    def paragraphs(self, section: str) -> list[Paragraph]:
+        return self.narrative.get(section, [])
+
+    def attribution(self, paragraph: Paragraph) -> str:
+        """Who wrote a merged paragraph, when not every reporting agency of the group did."""
+        if not self.rollup or set(paragraph.agencies) >= set(self.reporting):
+            return ""
+        return ", ".join(paragraph.agencies)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    expected: int
+    received: int
+    missing: list[str]
+    invalid: list[str]
+    late: list[str]
+
+
+@dataclass
+class ReportContext:
+    period_id: str
+    period_label: str
+    previous_year: int
+    report_date: date
+    window: tuple[date, date]
+    deadline: date
+    province: str
+    recipient: str
+    regulation: dict[str, str]
+    coordinator: dict[str, object]
+    own: GroupSection | None
+    coordinating: list[GroupSection]
+    firms: list[GroupSection]
+    gathered: dict[str, list[Paragraph]]
+    completeness: Completeness
+
+    @property
+    def groups(self) -> list[GroupSection]:
+        return ([self.own] if self.own else []) + self.coordinating + self.firms
+
+
+def _figures(
+    group: Group, data: PeriodReturns, figures: pd.DataFrame, totals: pd.DataFrame, names: dict
+) -> FigureTable:
+    form = data.roster.forms[group.form]
+    mine = figures[figures["group"] == group.id]
+    sums = totals[totals["group"] == group.id].set_index("code")
+    table = FigureTable()
+    for indicator in form.indicators:
+        rows = mine[mine["code"] == indicator.code]
+        sources = tuple(
+            Source(r.agency, names[r.agency], int(r.return_id), int(r.version), r.location, float(r.value))
+            for r in rows.itertuples()
+        )
+        value = float(sums.at[indicator.code, "value"]) if indicator.code in sums.index else 0.0
+        previous = sums.at[indicator.code, "previous"] if indicator.code in sums.index else float("nan")
+        has_previous = data.previous is not None
+        table[indicator.code] = Figure(
+            code=indicator.code,
+            label=indicator.label,
+            unit=indicator.unit,
+            value=value,
+            previous=(0.0 if math.isnan(previous) else float(previous)) if has_previous else None,
+            sources=sources,
+        )
+    return table
+
+
+def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
+    """Merge the returns and lay them out in the report's order, as plain data."""
+    roster = data.roster
+    figures, totals, narrative = merge_period(data)
+    names = dict(agencies_frame(roster)[["agency", "name"]].itertuples(index=False, name=None))
+    full_names = {a.id: a.name for a in roster.agencies()}
+    reporting = {r.agency_id for r in data.returns}
+    sections: dict[GroupRole, list[GroupSection]] = {role: [] for role in GroupRole}
+    for group in roster.groups:
+        role = GroupRole(group.role)
+        position = len(sections[role]) + 1
+        number = {GroupRole.COORDINATOR: "1", GroupRole.COORDINATING: f"2.{position}", GroupRole.FIRMS: "3"}[role]
+        rows = narrative[narrative["group"] == group.id]
+        section = GroupSection(
+            id=group.id,
+            number=number,
+            title=group.title,
+            role=role.value,
+            form_id=group.form,
+            rollup=group.rollup,
+            agencies=[full_names[a.id] for a in group.agencies],
+            reporting=[full_names[a.id] for a in group.agencies if a.id in reporting],
+            absent=[full_names[a.id] for a in group.agencies if a.id not in reporting],
+            figures=_figures(group, data, figures, totals, names),
+        )
+        for code, paragraphs in rows.groupby("section", sort=False):
+            section.narrative[str(code)] = [
+                Paragraph(p.text, tuple(full_names[a] for a in p.agencies)) for p in paragraphs.itertuples()
+            ]
+        sections[role].append(section)
+
+    gathered: dict[str, list[Paragraph]] = {}
+    for code in GATHERED_SECTIONS:
+        rows = narrative[narrative["section"] == code]
+        merged = rows.groupby("key", sort=False).agg(text=("text", "first"), agencies=("agencies", "sum"))
+        gathered[code] = [
+            Paragraph(p.text, tuple(dict.fromkeys(full_names[a] for a in p.agencies))) for p in merged.itertuples()
+        ]
+
+    absences = {a.agency_id: a.state for a in data.absences}
+    coordinator = roster.coordinator
+    return ReportContext(
+        period_id=data.period.id,
+        period_label=data.period.label,
+        previous_year=data.period.year - 1,
+        report_date=report_date,
+        window=data.window,
+        deadline=data.deadline,
+        province=roster.province,
+        recipient=roster.recipient,
+        regulation={
+            "number": roster.regulation.number,
+            "date": f"{roster.regulation.date.day}/{roster.regulation.date.month}/{roster.regulation.date.year}",
+            "issuer": roster.regulation.issuer,
+            "title": roster.regulation.title,
+        },
+        coordinator=coordinator.model_dump(),
+        own=next(iter(sections[GroupRole.COORDINATOR]), None),
+        coordinating=sections[GroupRole.COORDINATING],
+        firms=sections[GroupRole.FIRMS],
+        gathered=gathered,
+        completeness=Completeness(
+            expected=len(roster.agencies()),
+            received=len(reporting),
+            missing=[full_names[a] for a, state in absences.items() if state != "invalid"],
+            invalid=[full_names[a] for a, state in absences.items() if state == "invalid"],
+            late=[full_names[a] for a in data.late],
+        ),
+    )

@@ -1,0 +1,91 @@
+"""Numbers and small phrases as Vietnamese official reports write them (babel `vi` locale).
+
+These are the Jinja2 filters of the report templates; the sentences themselves live in
+templates/report/. House style of seed 004: counts under ten take a leading zero
+(`02 cuộc`, `07 trường hợp`), money in full đồng (`25.850.000 đồng`) or in millions
+(`169,75 triệu đồng`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi"
+
+
+def number(value: float | int) -> str:
+    """`42.000`, `169,75`: Vietnamese separators, no needless decimals."""
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.###", locale=LOCALE)
+
+
+def count(value: float | int, unit: str = "") -> str:
+    """`07 trường hợp`: whole counts under ten with a leading zero."""
+    text = format_decimal(int(value), format="00", locale=LOCALE) if 0 <= value < 10 else number(value)
+    return f"{text} {unit}".strip()
+
+
+def money(value: float | int) -> str:
+    """`25.850.000 đồng`."""
+    return f"{number(round(value))} đồng"
+
+
+def million(value: float | int) -> str:
+    """`169,75 triệu đồng`; amounts under a million stay in đồng."""
+    if value < 1_000_000:
+        return money(value)
+    return f"{format_decimal(Decimal(str(value)) / 1_000_000, format='#,##0.##', locale=LOCALE)} triệu đồng"
+
+
+def percent(value: float) -> str:
+    """`15,3%`."""
+    return f"{format_decimal(value, format='#,##0.0', locale=LOCALE)}%"
+
+
+def compare(current: float, previous: float | None, unit: str, year: int) -> str:
+    """`tăng 2 vụ so với cùng kỳ năm 2022`, `giảm 15,3% …`, or `bằng cùng kỳ năm 2022`.
+
+    Counts are compared by difference, as officials write them; money by percentage.
+    """
+    if previous is None:
+        return ""
+    if current == previous:
+        return f"bằng cùng kỳ năm {year}"
+    direction = "tăng" if current > previous else "giảm"
+    if unit == "đồng":
+        if previous == 0:
+            return f"{direction} {million(abs(current - previous))} so với cùng kỳ năm {year}"
+        return f"{direction} {percent(abs(current - previous) / previous * 100)} so với cùng kỳ năm {year}"
+    return f"{direction} {count(abs(current - previous), unit)} so với cùng kỳ năm {year}"
+
+
+def document_date(day: date) -> str:
+    """`ngày 05 tháng 7 năm 2023` — Decree 30: days under 10 and months 1–2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def bullet(text: str) -> str:
+    """A paragraph as a `- ` item, unless the officer already wrote a bullet."""
+    text = text.strip()
+    return text if text[:1] in {"-", "+", "•", "*"} else f"- {text}"
+
+
+def sentence_end(text: str, mark: str = ".") -> str:
+    """`text.` — ends the text with `mark` unless it already ends with punctuation."""
+    text = text.rstrip()
+    return text if text[-1:] in {".", ";", ":", "!", "?", "…"} else text + mark
+
+
+FILTERS = {
+    "number": number,
+    "count": count,
+    "money": money,
+    "million": million,
+    "percent": percent,
+    "document_date": document_date,
+    "bullet": bullet,
+    "sentence_end": sentence_end,
+}

@@ -1,0 +1,52 @@
+"""Read a period's latest accepted returns out of the database as plain data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from agencies.calendar import parse_period
+from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
+from agencies.roster import Roster
+from schema.completeness import period_completeness
+from schema.models import Period, Return
+from schema.periods import get_period
+
+
+def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
+    rows = session.scalars(
+        select(Return)
+        .where(Return.period_id == period_id, Return.status == "accepted")
+        .options(selectinload(Return.values))
+        .order_by(Return.id)
+    ).all()
+    return [
+        ReturnRecord(
+            return_id=row.id,
+            agency_id=row.agency_id or "",
+            version=row.version or 0,
+            received_at=row.received_at,
+            form_ref=row.form_ref or "",
+            figures={v.code: FigureRecord(v.value, v.sheet, v.cell, v.field) for v in row.values},
+            narrative={section: list(paragraphs) for section, paragraphs in row.narrative.items()},
+        )
+        for row in rows
+    ]
+
+
+def load_period_returns(session: Session, roster: Roster, period_id: str) -> PeriodReturns:
+    """The latest accepted return of every agency, who is missing, and last year's same period."""
+    row = get_period(session, period_id)
+    states = period_completeness(session, roster, row)
+    previous_id = parse_period(row.id).same_period_last_year().id
+    previous = _accepted_returns(session, previous_id) if session.get(Period, previous_id) else None
+    return PeriodReturns(
+        roster=roster,
+        period=parse_period(row.id),
+        window=(row.window_start, row.window_end),
+        deadline=row.deadline,
+        returns=_accepted_returns(session, row.id),
+        absences=[Absence(s.agency, s.state) for s in states if s.state != "accepted"],
+        late=[s.agency for s in states if s.state == "accepted" and s.late],
+        previous=previous,
+    )
