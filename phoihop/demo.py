@@ -1,4 +1,4 @@
-"""The demo's setup: a fresh embedded database and seed 004's returns sent as filled XLSX forms."""
+"""The demo: a fresh embedded database and seed 004's returns sent as filled XLSX forms."""
 
 from __future__ import annotations
 
@@ -7,71 +7,87 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import track
+from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ, parse_period
 from agencies.form_filling import fill_form_workbook
 from agencies.form_workbook import FormContext, build_form_workbook
-from agencies.roster import load_roster
+from agencies.roster import Roster, load_roster
 from agencies.samples import SampleSet, load_samples
 from schema.database import make_engine, make_session_factory
 from schema.intake import Receipt, submit_return
 from schema.migrate import upgrade_to_head
-from schema.periods import open_period
+from schema.periods import get_period, open_period
 from schema.roster_store import save_roster
 
 
-def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSet, list[Receipt]]:
-    """Create `out/phoihop-demo.db` anew, open the sample period and submit every sample return.
+def submit_samples(
+    session: Session,
+    roster: Roster,
+    samples: SampleSet,
+    actor: str,
+    returns_dir: Path | None = None,
+    console: Console | None = None,
+) -> list[Receipt]:
+    """Fill each agency's generated form with its sample and submit it through the intake.
 
     The demo replays the sample's cycle: its returns are stamped as received, a few minutes
     apart, from 08:00 two days after the data window closed — before the deadline, as in 2023.
     """
+    row = get_period(session, samples.period)
+    period = parse_period(row.id)
+    first_receipt = datetime.combine(row.window_end + timedelta(days=2), time(8, 0), REPORTING_TZ)
+    agencies = list(samples.returns)
+    if console is not None:
+        agencies = track(agencies, description="Đang gửi báo cáo mẫu…", console=console, transient=True)
+    receipts = []
+    for index, agency_id in enumerate(agencies):
+        sample = samples.returns[agency_id]
+        form = build_form_workbook(
+            FormContext(
+                agency=roster.agency(agency_id),
+                form=roster.form_for(agency_id),
+                period_id=row.id,
+                period_label=period.label,
+                window=(row.window_start, row.window_end),
+                deadline=row.deadline_for(roster.group_of(agency_id).id),
+            )
+        )
+        filled = fill_form_workbook(form, figures=sample.figures, narrative=sample.narrative)
+        name = f"{row.id}_{agency_id}.xlsx"
+        if returns_dir is not None:
+            (returns_dir / name).write_bytes(filled)
+        receipt = submit_return(
+            session,
+            roster,
+            filled,
+            channel="cli",
+            actor=actor,
+            filename=name,
+            agency_id=agency_id,
+            now=first_receipt + timedelta(minutes=7 * index),
+        )
+        if console is not None and not receipt.accepted:
+            for problem in receipt.problems:
+                console.print(f"[red]✗[/] {name}: {problem.message}")
+        receipts.append(receipt)
+    return receipts
+
+
+def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSet, list[Receipt]]:
+    """Create `out/phoihop-demo.db` anew, open the sample period and submit every sample return."""
     roster, samples = load_roster(), load_samples()
     out.mkdir(parents=True, exist_ok=True)
-    database = out / "phoihop-demo.db"
     for stale in out.glob("phoihop-demo.db*"):
         stale.unlink()
-    database_url = f"sqlite:///{database}"
+    database_url = f"sqlite:///{out / 'phoihop-demo.db'}"
     engine = make_engine(database_url)
     upgrade_to_head(engine)
-    receipts = []
     returns_dir = out / "returns"
     returns_dir.mkdir(exist_ok=True)
     with make_session_factory(engine)() as session:
         save_roster(session, roster, "demo", actor)
-        row = open_period(session, samples.period, actor)
-        period = parse_period(row.id)
-        first_receipt = datetime.combine(row.window_end + timedelta(days=2), time(8, 0), REPORTING_TZ)
-        for index, agency_id in enumerate(
-            track(list(samples.returns), description="Đang gửi báo cáo mẫu…", console=console, transient=True)
-        ):
-            sample = samples.returns[agency_id]
-            form = build_form_workbook(
-                FormContext(
-                    agency=roster.agency(agency_id),
-                    form=roster.form_for(agency_id),
-                    period_id=row.id,
-                    period_label=period.label,
-                    window=(row.window_start, row.window_end),
-                    deadline=row.deadline_for(roster.group_of(agency_id).id),
-                )
-            )
-            filled = fill_form_workbook(form, figures=sample.figures, narrative=sample.narrative)
-            path = returns_dir / f"{row.id}_{agency_id}.xlsx"
-            path.write_bytes(filled)
-            receipt = submit_return(
-                session,
-                roster,
-                filled,
-                channel="cli",
-                actor=actor,
-                filename=path.name,
-                agency_id=agency_id,
-                now=first_receipt + timedelta(minutes=7 * index),
-            )
-            if not receipt.accepted:
-                for problem in receipt.problems:
-                    console.print(f"[red]✗[/] {path.name}: {problem.message}")
-            receipts.append(receipt)
+        open_period(session, samples.period, actor)
+        receipts = submit_samples(session, roster, samples, actor, returns_dir, console)
     engine.dispose()
     return database_url, samples, receipts

@@ -39,7 +39,7 @@ def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
         for record in returns
         for code, figure in record.figures.items()
     ]
-    frame = pd.DataFrame(rows, columns=[c for c in FIGURE_COLUMNS if c != "group"])
+    frame = pd.DataFrame(rows, columns=[c for c in FIGURE_COLUMNS if c != "group"]).astype({"value": float})
     merged = frame.merge(
         agencies_frame(roster)[["agency", "group"]], on="agency", how="left", validate="many_to_one", indicator=True
     )

@@ -1,0 +1,55 @@
+"""The README's main command, end to end: `phoihop demo` writes seed 004's report from XLSX returns."""
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from phoihop.cli.main import app
+from tests.docx_reading import section, table_text
+
+
+def test_demo_writes_seed_004_from_filled_forms(prefect_api: None, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Đã nhận 25 báo cáo mẫu" in result.output
+    assert len(list((tmp_path / "returns").glob("2023-H1_*.xlsx"))) == 25, "the officers' filled forms are kept"
+    draft = tmp_path / "bao-cao-2023-H1.docx"
+    assert str(draft) in result.output.replace("\n", "")
+
+    assert "25.850.000 đồng" in section(draft, "1.1.")
+    police = section(draft, "2.1. Công an tỉnh")
+    for figure in ("22 trường hợp", "169,75 triệu đồng", "1.526.950.000 đồng", "15 tài khoản"):
+        assert figure in police
+    for heading in ("2.2. Sở Công Thương", "2.3. Cục Quản lý thị trường", "2.4. Chi cục Hải quan"):
+        assert "chưa phát hiện" in section(draft, heading)
+    assert "UBND huyện Văn Lâm" in section(draft, "2.5.")
+    coordination = section(draft, "1.2.")
+    assert "253" in coordination and "42.000" in coordination
+
+    rerun = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            f"sqlite:///{tmp_path / 'phoihop-demo.db'}",
+            "consolidate",
+            "2023-H1",
+            "--out",
+            str(tmp_path / "lai"),
+            "--date",
+            "2023-07-06",
+        ],
+        catch_exceptions=False,
+    )
+    assert rerun.exit_code == 0, rerun.output
+    assert "ngày 06 tháng 7 năm 2023" in table_text(tmp_path / "lai" / "bao-cao-2023-H1.docx", 0)
+
+    again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)], catch_exceptions=False)
+    assert again.exit_code == 0 and "Đã nhận 25 báo cáo mẫu" in again.output, "re-running starts from a fresh database"
+
+
+def test_consolidate_refuses_an_unopened_period_before_starting_prefect(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "init"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "consolidate", "2031-H1", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "chưa được mở" in result.output
