@@ -12,13 +12,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-## demo: a fresh embedded database with the Hưng Yên roster, cycle 2023-H1 and its forms
+## demo: seed 004 end to end on a fresh embedded database: roster, 25 returns as filled XLSX forms, the flow, the draft
 demo: $(BIN)/.installed
-	rm -rf $(OUT) && mkdir -p $(OUT)
-	PHOIHOP_DATA_DIR=$(OUT)/var $(BIN)/phoihop init
-	PHOIHOP_DATA_DIR=$(OUT)/var $(BIN)/phoihop period open 2023-H1
-	PHOIHOP_DATA_DIR=$(OUT)/var $(BIN)/phoihop forms 2023-H1 --out $(OUT)/forms
-	PHOIHOP_DATA_DIR=$(OUT)/var $(BIN)/phoihop status 2023-H1
+	$(BIN)/phoihop demo --out $(OUT)
 
 ## test: lint, then the whole suite (SQLite always; PostgreSQL where a server answers on 127.0.0.1:5432)
 test: $(BIN)/.installed
