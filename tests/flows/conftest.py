@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+import flows  # noqa: F401  — Prefect's defaults (no telemetry, patient start-up) before Prefect loads
+
 
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:

@@ -9,7 +9,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_deployment_loads_its_flow_and_parameters() -> None:
-    import flows  # noqa: F401
     from prefect.flows import load_flow_from_entrypoint
 
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
