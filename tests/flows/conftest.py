@@ -11,6 +11,5 @@ import flows  # noqa: F401  — Prefect's defaults (no telemetry, patient start-
 def prefect_api() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
-
     with prefect_test_harness(server_startup_timeout=120):
         yield
