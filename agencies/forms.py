@@ -8,6 +8,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from agencies.problems import Severity
+from agencies.rules import RuleError, rule_names
+
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -67,6 +70,20 @@ class NarrativeSection(BaseModel):
     rows: int = Field(8, ge=1, le=200, description="empty paragraph rows the form offers")
 
 
+class Rule(BaseModel):
+    """A cross-field check, e.g. `sanctioned_cases <= harmful_content_cases` (see agencies/rules.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    check: str = Field(description="comparison over indicator codes")
+    message: str = Field(description="what the officer reads when it fails, in Vietnamese")
+    severity: Severity = Field(Severity.ERROR, description="error refuses the return; warning is stored and shown")
+
+    @property
+    def codes(self) -> list[str]:
+        return rule_names(self.check)
+
+
 class Form(BaseModel):
     """One form version; returns name it as `id@version` (e.g. `police@1`)."""
 
@@ -77,6 +94,7 @@ class Form(BaseModel):
     title: str
     indicator_groups: list[IndicatorGroup] = Field(min_length=1)
     narrative: list[NarrativeSection] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -100,4 +118,12 @@ class Form(BaseModel):
                 if code in seen:
                     raise ValueError(f"mã {what} «{code}» bị trùng")
                 seen.add(code)
+        known = {i.code for i in self.indicators}
+        for rule in self.rules:
+            try:
+                unknown = [code for code in rule.codes if code not in known]
+            except RuleError as exc:
+                raise ValueError(str(exc)) from None
+            if unknown:
+                raise ValueError(f"quy tắc «{rule.check}» dùng mã «{unknown[0]}» không có trong biểu mẫu")
         return self

@@ -27,6 +27,14 @@ MESSAGES: dict[str, str] = {
     ),
     "unreadable_workbook": "Không đọc được bảng tính ({detail}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
     "invalid_json": "Dữ liệu JSON không hợp lệ ({detail}).",
+    "file_too_large": "Tệp nặng {size} MB, vượt giới hạn {limit} MB. Biểu mẫu đã điền chỉ nặng vài chục KB: hãy gửi đúng tệp biểu mẫu, không chèn ảnh.",
+    "zip_bomb": (
+        "Tệp bị từ chối vì khi giải nén chiếm tới {size} MB ({entries} thành phần), không giống một biểu mẫu báo cáo. "
+        "Hãy gửi lại đúng tệp biểu mẫu đã điền."
+    ),
+    "word_document": "Tệp là văn bản Word, không phải bảng tính. Hãy nhập số liệu vào tệp biểu mẫu Excel (.xlsx) rồi gửi tệp đó.",
+    "macro_enabled": "Tệp có chứa macro (VBA), hệ thống không nhận vì lý do an toàn. Hãy lưu lại dạng «Excel Workbook (.xlsx)» rồi gửi lại.",
+    "encrypted": "Tệp được đặt mật khẩu nên hệ thống không đọc được. Hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại.",
     "json_shape": "Giá trị {detail}.",
     # identification
     "metadata_sheet_missing": (
@@ -48,6 +56,18 @@ MESSAGES: dict[str, str] = {
     ),
     # figures
     "not_a_number": "«{label}» phải là một số, không phải «{value}». Hãy nhập số, ví dụ 12.",
+    "number_ambiguous": "«{label}»: {reason}. Hãy nhập số không có dấu phân cách, ví dụ 1526950000, hoặc viết 169,75 triệu.",
+    "date_in_number_cell": (
+        "«{label}»: Excel đã hiểu giá trị nhập vào là ngày tháng ({value}). Hãy định dạng ô là số (Number) rồi nhập lại số."
+    ),
+    "formula_without_value": (
+        "«{label}» là công thức chưa có kết quả tính. Hệ thống không chạy công thức: hãy mở tệp bằng Excel, "
+        "để Excel tính rồi lưu lại, hoặc nhập thẳng con số."
+    ),
+    "formula_used": "«{label}» là công thức; hệ thống dùng kết quả Excel đã tính sẵn: {value}.",
+    "value_without_code": "Ô có số liệu ({value}) nhưng dòng này không có mã chỉ tiêu ở cột mã. Hãy ghi số liệu vào đúng dòng có mã.",
+    "rule_violated": "{message} ({detail})",
+    "extra_sheet_ignored": "Trang «{sheet_name}» không thuộc biểu mẫu; hệ thống bỏ qua nội dung trang này.",
     "not_whole": "«{label}» phải là số nguyên ({unit}), không phải {value}.",
     "negative": "«{label}» không được là số âm ({value}). Nếu không có, hãy nhập 0.",
     "below_min": "«{label}» phải lớn hơn hoặc bằng {limit}, hiện là {value}.",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from agencies.calendar import PeriodIdError, parse_period
@@ -12,8 +13,8 @@ from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
 from agencies.return_reader import Located, ReturnContent
 from agencies.roster import Roster
-
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+from agencies.rules import rule_holds
+from agencies.vn_numbers import Unreadable, parse_number
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class CheckedReturn:
     figures: dict[str, Figure] = field(default_factory=dict)
     narrative: dict[str, list[Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    refused_codes: set[str] = field(default_factory=set)  # figures already refused, so rules skip them
 
     @property
     def errors(self) -> list[Problem]:
@@ -56,41 +58,79 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number(value: Any) -> float | None:
-    """A number from a numeric cell, or from text holding a plain number ("02", "12")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
-        return float(value.strip().replace(",", "."))
-    return None
-
-
 def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]) -> Figure | None:
     details = {"label": indicator.label, "unit": indicator.unit, **_where(source)}
-    if _blank(source.value):
-        if indicator.required:
+    value = source.value
+    if _blank(value):
+        if source.formula:
+            problems.append(problem("formula_without_value", **details))
+        elif indicator.required:
             problems.append(problem("required_missing", **details))
         return None
-    number = _number(source.value)
-    if number is None:
-        problems.append(problem("not_a_number", value=str(source.value)[:60], **details))
+    if isinstance(value, datetime | date):
+        problems.append(problem("date_in_number_cell", value=f"{value:%d/%m/%Y}", **details))
         return None
-    shown = f"{number:g}"
-    if indicator.kind.whole and not number.is_integer():
+    if isinstance(value, bool):
+        problems.append(problem("not_a_number", value=str(value), **details))
+        return None
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        parsed = parse_number(value, indicator.unit)
+        if isinstance(parsed, Unreadable):
+            code = "number_ambiguous" if parsed.ambiguous else "not_a_number"
+            problems.append(problem(code, value=value.strip()[:60], reason=parsed.reason, **details))
+            return None
+        number = parsed
+    else:
+        problems.append(problem("not_a_number", value=str(value)[:60], **details))
+        return None
+    shown = number_text(number)
+    if indicator.kind.whole and number != number.to_integral_value():
         problems.append(problem("not_whole", value=shown, **details))
         return None
     if number < 0:
         problems.append(problem("negative", value=shown, **details))
         return None
-    if number < indicator.min:
+    if number < Decimal(str(indicator.min)):
         problems.append(problem("below_min", value=shown, limit=f"{indicator.min:g}", **details))
         return None
-    if indicator.max is not None and number > indicator.max:
+    if indicator.max is not None and number > Decimal(str(indicator.max)):
         problems.append(problem("above_max", value=shown, limit=f"{indicator.max:g}", **details))
         return None
-    return Figure(indicator.code, int(number) if indicator.kind.whole else number, source)
+    if source.formula:
+        problems.append(problem("formula_used", value=shown, severity=Severity.WARNING, **details))
+    return Figure(indicator.code, int(number) if indicator.kind.whole else float(number), source)
+
+
+def number_text(number: Decimal) -> str:
+    """A plain rendering for messages: `1526950000`, `2.5`."""
+    return format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))
+
+
+def _check_rules(form: Form, content: ReturnContent, checked: CheckedReturn) -> None:
+    for rule in form.rules:
+        sources = [content.figures.get(code) for code in rule.codes]
+        if checked.refused_codes & set(rule.codes):
+            continue  # the figure is already refused; the rule would only repeat it
+        values = {code: Decimal(str(f.value)) for code, f in checked.figures.items()}
+        if rule_holds(rule.check, values):
+            continue
+        located = [(code, s) for code, s in zip(rule.codes, sources, strict=True) if s is not None]
+        detail = "; ".join(
+            f"{'ô ' + s.cell if s.cell else s.field} ({code}) = {number_text(values.get(code, Decimal(0)))}"
+            for code, s in located
+        )
+        first = located[0][1] if located else None
+        checked.problems.append(
+            problem(
+                "rule_violated",
+                severity=rule.severity,
+                message=rule.message,
+                detail=detail,
+                **(_where(first) if first else {"sheet": FIGURES_SHEET}),
+            )
+        )
 
 
 def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -> None:
@@ -98,13 +138,17 @@ def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -
         source = content.figures.get(indicator.code)
         if source is None:
             if indicator.required:
+                checked.refused_codes.add(indicator.code)
                 checked.problems.append(
                     problem("indicator_row_missing", sheet=FIGURES_SHEET, label=indicator.label, code=indicator.code)
                 )
             continue
+        errors_before = len(checked.errors)
         figure = _check_figure(indicator, source, checked.problems)
         if figure is not None:
             checked.figures[indicator.code] = figure
+        elif len(checked.errors) > errors_before:
+            checked.refused_codes.add(indicator.code)
     for code, source in content.figures.items():
         if form.indicator(code) is None and not _blank(source.value):
             checked.problems.append(problem("unknown_indicator", code=code, **_where(source)))
@@ -164,5 +208,6 @@ def check_return(content: ReturnContent, roster: Roster, submitter: str | None =
         )
         return checked
     _check_figures(form, content, checked)
+    _check_rules(form, content, checked)
     _check_narrative(form, content, checked)
     return checked

@@ -1,7 +1,8 @@
-"""Read a return file — the XLSX form or JSON — into raw values located by sheet and cell.
+"""Read a return file — the XLSX form (or its .ods/.xls copy) or JSON — into located raw values.
 
-Figures are found by their code, never by row number; nothing here judges the values
-(see return_check.py). The file type comes from the content, not the name.
+Figures are found by their code, never by row number; sheets by their name, else by their
+content (an officer may rename a sheet); nothing here judges the values (return_check.py
+does). The file type comes from the content (file_safety.py), never from the name.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from agencies.file_safety import DEFAULT_LIMITS, Limits, inspect_file
 from agencies.form_layout import (
     CODE_HEADER,
     FIGURES_SHEET,
@@ -24,7 +26,7 @@ from agencies.form_layout import (
     VALUE_HEADER,
     cell_name,
 )
-from agencies.problems import Problem, problem
+from agencies.problems import Problem, Severity, problem
 
 REQUIRED_META = ("agency", "period", "form")
 
@@ -37,17 +39,14 @@ class Located:
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.sheet else self.field or ""
+    formula: bool = False  # the cell holds a formula; `value` is Excel's cached result
 
 
 @dataclass
 class ReturnContent:
     """What a return file says, before any rule is applied."""
 
-    format: str  # "xlsx" or "json"
+    format: str  # xlsx / ods / xls / json / pdf / unknown
     agency: Located | None = None
     period: Located | None = None
     form: Located | None = None
@@ -56,22 +55,18 @@ class ReturnContent:
     problems: list[Problem] = field(default_factory=list)
 
 
+Rows = list[list[Any]]
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def sniff_format(data: bytes) -> str | None:
-    """'xlsx' for a workbook container (ZIP or legacy OLE), 'json', 'pdf', or None."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xlsx"
-    if data.startswith(b"%PDF"):
-        return "pdf"
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "json"
-    return None
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _find_header(rows: list[list[Any]], *titles: str) -> tuple[int, list[int]] | None:
+def _find_header(rows: Rows, *titles: str) -> tuple[int, list[int]] | None:
     """Row index and column indexes of a header row holding all `titles`."""
     wanted = [t.casefold() for t in titles]
     for r, row in enumerate(rows):
@@ -81,80 +76,131 @@ def _find_header(rows: list[list[Any]], *titles: str) -> tuple[int, list[int]] |
     return None
 
 
-def _read_metadata(book: CalamineWorkbook, content: ReturnContent) -> None:
-    if META_SHEET not in book.sheet_names:
+def _is_metadata(rows: Rows) -> bool:
+    keys = {_text(row[0]) for row in rows if row}
+    return set(REQUIRED_META) <= keys
+
+
+def _locate_sheets(book: CalamineWorkbook) -> tuple[dict[str, tuple[str, Rows]], list[str]]:
+    """The form's three sheets by role — by name, else by what they hold — and the sheets left over."""
+    found: dict[str, tuple[str, Rows]] = {}
+    content = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    roles = {
+        "meta": (META_SHEET, _is_metadata),
+        "figures": (FIGURES_SHEET, lambda rows: _find_header(rows, CODE_HEADER, VALUE_HEADER) is not None),
+        "narrative": (NARRATIVE_SHEET, lambda rows: _find_header(rows, SECTION_HEADER, TEXT_HEADER) is not None),
+    }
+    for role, (name, _) in roles.items():
+        if name in content:
+            found[role] = (name, content[name])
+    for role, (_, matches) in roles.items():
+        if role not in found:
+            taken = {sheet for sheet, _ in found.values()}
+            match = next((n for n, rows in content.items() if n not in taken and matches(rows)), None)
+            if match is not None:
+                found[role] = (match, content[match])
+    taken = {sheet for sheet, _ in found.values()}
+    extra = [
+        name for name, rows in content.items() if name not in taken and any(not _blank(v) for r in rows for v in r)
+    ]
+    return found, extra
+
+
+def _formula_cells(data: bytes, sheet: str) -> set[str]:
+    """Cells of `sheet` holding a formula (only looked for when the file has formulas)."""
+    from openpyxl import load_workbook  # only for the rare workbook with formulas
+
+    book = load_workbook(BytesIO(data), read_only=True, data_only=False)
+    try:
+        return {
+            cell.coordinate
+            for row in book[sheet].iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        }
+    finally:
+        book.close()
+
+
+def _read_metadata(sheet: tuple[str, Rows] | None, content: ReturnContent) -> None:
+    if sheet is None:
         content.problems.append(problem("metadata_sheet_missing", sheet=META_SHEET))
         return
-    rows = book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    name, rows = sheet
     found: dict[str, Located] = {}
     for r, row in enumerate(rows):
         key = _text(row[0]) if row else ""
-        if key in META_LABELS and len(row) > 2 and _text(row[2]):
-            found[key] = Located(_text(row[2]), META_SHEET, cell_name(r, 2))
+        if key in META_LABELS and len(row) > 2 and not _blank(row[2]):
+            found[key] = Located(str(row[2]).strip(), name, cell_name(r, 2))
     for key in REQUIRED_META:
         if key not in found:
             expected_cell = f"C{list(META_LABELS).index(key) + 2}"
-            content.problems.append(
-                problem("metadata_missing", sheet=META_SHEET, cell=expected_cell, label=META_LABELS[key])
-            )
+            content.problems.append(problem("metadata_missing", sheet=name, cell=expected_cell, label=META_LABELS[key]))
     content.agency, content.period, content.form = found.get("agency"), found.get("period"), found.get("form")
 
 
-def _read_figures(book: CalamineWorkbook, content: ReturnContent) -> None:
-    if FIGURES_SHEET not in book.sheet_names:
+def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: ReturnContent) -> None:
+    if sheet is None:
         return  # every required figure is then reported missing by the check
-    rows = book.get_sheet_by_name(FIGURES_SHEET).to_python(skip_empty_area=False)
-    header = _find_header(rows, CODE_HEADER, VALUE_HEADER)
-    start, (code_col, value_col) = header if header else (-1, [0, 3])
+    name, rows = sheet
+    start, (code_col, value_col) = _find_header(rows, CODE_HEADER, VALUE_HEADER) or (-1, [0, 3])
     for r in range(start + 1, len(rows)):
         row = rows[r]
         code = _text(row[code_col]) if code_col < len(row) else ""
-        if not code:
-            continue
         value = row[value_col] if value_col < len(row) else ""
-        located = Located(value, FIGURES_SHEET, cell_name(r, value_col))
+        where = cell_name(r, value_col)
+        if not code:
+            if not _blank(value) and start >= 0:
+                content.problems.append(problem("value_without_code", sheet=name, cell=where, value=value))
+            continue
         if code in content.figures:
             first = content.figures[code].cell
             content.problems.append(
-                problem("duplicate_indicator", sheet=FIGURES_SHEET, cell=cell_name(r, code_col), code=code, first=first)
+                problem("duplicate_indicator", sheet=name, cell=cell_name(r, code_col), code=code, first=first)
             )
             continue
-        content.figures[code] = located
+        content.figures[code] = Located(value, name, where, formula=where in formulas)
 
 
-def _read_narrative(book: CalamineWorkbook, content: ReturnContent) -> None:
-    if NARRATIVE_SHEET not in book.sheet_names:
+def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> None:
+    if sheet is None:
         return
-    rows = book.get_sheet_by_name(NARRATIVE_SHEET).to_python(skip_empty_area=False)
-    header = _find_header(rows, SECTION_HEADER, TEXT_HEADER)
-    start, (code_col, text_col) = header if header else (-1, [0, 2])
+    name, rows = sheet
+    start, (code_col, text_col) = _find_header(rows, SECTION_HEADER, TEXT_HEADER) or (-1, [0, 2])
     section = ""
     for r in range(start + 1, len(rows)):
         row = rows[r]
         code = _text(row[code_col]) if code_col < len(row) else ""
         section = code or section  # a row the officer inserted belongs to the section above
         raw = row[text_col] if text_col < len(row) else ""
-        text = _text(raw) if isinstance(raw, str) else ("" if raw in ("", None) else str(raw))
+        text = raw.strip() if isinstance(raw, str) else ("" if _blank(raw) else str(raw))
         if not text:
             continue
         if not section:
-            content.problems.append(
-                problem("paragraph_without_section", sheet=NARRATIVE_SHEET, cell=cell_name(r, text_col))
-            )
+            content.problems.append(problem("paragraph_without_section", sheet=name, cell=cell_name(r, text_col)))
             continue
-        content.narrative.setdefault(section, []).append(Located(text, NARRATIVE_SHEET, cell_name(r, text_col)))
+        content.narrative.setdefault(section, []).append(Located(text, name, cell_name(r, text_col)))
 
 
-def read_workbook(data: bytes) -> ReturnContent:
-    content = ReturnContent(format="xlsx")
+def read_workbook(data: bytes, kind: str = "xlsx", has_formulas: bool = False) -> ReturnContent:
+    content = ReturnContent(format=kind)
     try:
         book = CalamineWorkbook.from_filelike(BytesIO(data))
+        sheets, extra = _locate_sheets(book)
+    except PasswordError:
+        content.problems.append(problem("encrypted"))
+        return content
     except (CalamineError, ValueError, OSError) as exc:
         content.problems.append(problem("unreadable_workbook", detail=str(exc)[:200]))
         return content
-    _read_metadata(book, content)
-    _read_figures(book, content)
-    _read_narrative(book, content)
+    formulas = set()
+    if has_formulas and kind == "xlsx" and "figures" in sheets:
+        formulas = _formula_cells(data, sheets["figures"][0])
+    _read_metadata(sheets.get("meta"), content)
+    _read_figures(sheets.get("figures"), formulas, content)
+    _read_narrative(sheets.get("narrative"), content)
+    for name in extra:
+        content.problems.append(problem("extra_sheet_ignored", sheet=name, sheet_name=name, severity=Severity.WARNING))
     return content
 
 
@@ -166,6 +212,11 @@ def read_json(data: bytes) -> ReturnContent:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         content.problems.append(problem("invalid_json", detail=str(exc)[:200]))
         return content
+    return read_json_document(document, content)
+
+
+def read_json_document(document: Any, content: ReturnContent | None = None) -> ReturnContent:
+    content = content or ReturnContent(format="json")
     if not isinstance(document, dict):
         content.problems.append(problem("json_shape", field="(gốc)", detail="phải là một đối tượng JSON"))
         return content
@@ -197,16 +248,11 @@ def read_json(data: bytes) -> ReturnContent:
     return content
 
 
-def read_return(data: bytes) -> ReturnContent:
-    """Dispatch on the bytes: workbook, JSON, or a refusal that says what the file is."""
-    if not data:
-        return ReturnContent(format="unknown", problems=[problem("empty_file")])
-    match sniff_format(data):
-        case "xlsx":
-            return read_workbook(data)
-        case "json":
-            return read_json(data)
-        case "pdf":
-            return ReturnContent(format="pdf", problems=[problem("pdf_file")])
-        case _:
-            return ReturnContent(format="unknown", problems=[problem("not_a_spreadsheet")])
+def read_return(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReturnContent:
+    """Inspect the bytes, then read them as what they really are — or say what they are."""
+    container = inspect_file(data, limits)
+    if not container.readable:
+        return ReturnContent(format=container.kind, problems=container.problems)
+    if container.kind == "json":
+        return read_json(data)
+    return read_workbook(data, container.kind, container.has_formulas)

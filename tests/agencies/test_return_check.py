@@ -185,7 +185,7 @@ def test_bad_workbooks_get_a_coded_vietnamese_error_naming_the_cell(
         (b"%PDF-1.7\n...", "pdf_file"),
         ("Báo cáo kết quả, xem tệp đính kèm".encode(), "not_a_spreadsheet"),
         (b"\x89PNG\r\n\x1a\n....", "not_a_spreadsheet"),
-        (_zip_of("word/document.xml"), "unreadable_workbook"),
+        (_zip_of("word/document.xml"), "word_document"),
         (b"PK\x03\x04 truncated", "unreadable_workbook"),
         (b'{"agency": "police", ', "invalid_json"),
         (b'["police"]', "not_a_spreadsheet"),

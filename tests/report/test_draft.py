@@ -205,8 +205,17 @@ def test_missing_and_invalid_agencies_are_listed(
 
 def test_same_period_last_year_is_compared(loaded: Session, roster: Roster, samples: SampleSet, tmp_path: Path) -> None:
     open_period(loaded, "2022-H1", "test")
-    last_year = {**POLICE_FIGURES, "harmful_content_cases": 20, "fraud_cases": 6}
-    submit_return(loaded, roster, filled_form(roster, "police", "2022-H1", figures=last_year), channel="cli", actor="t")
+    last_year = {
+        **POLICE_FIGURES,
+        "harmful_content_cases": 20,
+        "gambling_information": 5,
+        "sanctioned_cases": 20,
+        "fraud_cases": 6,
+    }
+    sent = submit_return(
+        loaded, roster, filled_form(roster, "police", "2022-H1", figures=last_year), channel="cli", actor="t"
+    )
+    assert sent.accepted, sent.problems
     submit_samples(loaded, roster, samples, "test")
     police = section(draft(loaded, roster, tmp_path / "cmp.docx"), "2.1.")
     assert (
