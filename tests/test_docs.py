@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from agencies.calendar import DayOfMonth, PeriodRule
-from agencies.forms import Form, Indicator, IndicatorGroup, NarrativeSection, Rule
+from agencies.forms import Form, Indicator, IndicatorGroup, NarrativeSection
 from agencies.roster import Agency, Coordinator, Group, Regulation, Roster
 
 DOCS = Path(__file__).parents[1] / "docs"
