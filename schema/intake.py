@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.problems import Problem, problem
 from agencies.return_check import CheckedReturn, check_return
 from agencies.return_reader import read_return
 from agencies.roster import Roster
-from schema.models import AuditEntry, Blob, Period, Return, ReturnValue, utc_now
+from schema.models import Agency, AuditEntry, Blob, Period, Return, ReturnValue, utc_now
 
 CHANNELS = ("cli", "api", "portal", "folder")
 
@@ -45,8 +47,20 @@ def _keep_bytes(session: Session, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     if session.get(Blob, digest) is None:
         session.add(Blob(sha256=digest, size=len(data), content=data))
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # the same bytes arrived at the same moment from elsewhere: kept once
+            session.rollback()
     return digest
+
+
+def lock_agency(session: Session, agency_id: str) -> None:
+    """Serialise writes for one agency: a row lock on PostgreSQL, the write lock on SQLite.
+
+    It must be the first statement of its transaction, so that SQLite takes its snapshot
+    only once it holds the lock (and waits for it, with the busy timeout, instead of failing).
+    """
+    session.execute(update(Agency).where(Agency.id == agency_id).values(id=Agency.id))
 
 
 def _receipt(row: Return, duplicate: bool = False) -> Receipt:
@@ -99,16 +113,20 @@ def submit_return(
     filename: str | None = None,
     agency_id: str | None = None,
     now: datetime | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Receipt:
     """Keep one upload whatever it holds; accept it as the agency's next version if it passes."""
     digest = _keep_bytes(session, data)
-    content = read_return(data)
+    content = read_return(data, limits)
     checked = check_return(content, roster, submitter=agency_id)
     period_cell = (
         {"sheet": content.period.sheet, "cell": content.period.cell, "field": content.period.field}
-        if (content.period)
+        if content.period
         else {}
     )
+    session.commit()  # the lock below must open a fresh transaction
+    if checked.agency_id is not None:
+        lock_agency(session, checked.agency_id)
     period = _check_period(session, checked, period_cell)
 
     previous = _same_as_latest(session, digest, checked)
@@ -142,6 +160,7 @@ def submit_return(
         problems=[p.model_dump(mode="json") for p in checked.problems],
         narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
     )
+    superseded: list[int] = []
     if accepted:
         assert period is not None and checked.agency_id is not None
         row.version = 1 + (
@@ -156,7 +175,7 @@ def submit_return(
             ReturnValue(code=f.code, value=f.value, sheet=f.source.sheet, cell=f.source.cell, field=f.source.field)
             for f in checked.figures.values()
         ]
-        superseded = (
+        superseded = list(
             session.execute(
                 update(Return)
                 .where(
@@ -164,12 +183,8 @@ def submit_return(
                 )
                 .values(status="superseded")
                 .returning(Return.id)
-            )
-            .scalars()
-            .all()
+            ).scalars()
         )
-    else:
-        superseded = []
     session.add(row)
     session.flush()
     where = {"agency_id": row.agency_id, "period_id": row.period_id or checked.period_id}
@@ -191,3 +206,36 @@ def submit_return(
     )
     session.commit()
     return _receipt(row)
+
+
+class WithdrawError(Exception):
+    """Nothing to withdraw, or no longer allowed; the message is for the user."""
+
+
+def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str, reason: str = "") -> Return:
+    """The agency takes back its current return: kept and marked withdrawn, nothing counts for it."""
+    session.commit()
+    lock_agency(session, agency_id)
+    period = session.get(Period, period_id)
+    if period is None or period.state != "open":
+        session.rollback()
+        raise WithdrawError(f"Kỳ báo cáo {period_id} chưa mở hoặc đã khóa: không rút được báo cáo.")
+    current = session.scalars(
+        select(Return).where(Return.agency_id == agency_id, Return.period_id == period_id, Return.status == "accepted")
+    ).first()
+    if current is None:
+        session.rollback()
+        raise WithdrawError(f"Đơn vị {agency_id} không có báo cáo hợp lệ nào của kỳ {period_id} để rút.")
+    current.status = "withdrawn"
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="withdrawn",
+            agency_id=agency_id,
+            period_id=period_id,
+            return_id=current.id,
+            detail={"version": current.version, "reason": reason},
+        )
+    )
+    session.commit()
+    return current

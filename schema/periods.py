@@ -65,3 +65,21 @@ def get_period(session: Session, period_id: str) -> Period:
     if row is None:
         raise PeriodError(f"Kỳ báo cáo {period.id} chưa được mở: hãy chạy «phoihop period open {period.id}».")
     return row
+
+
+def set_period_state(session: Session, period_id: str, state: str, actor: str, reason: str = "") -> Period:
+    """Close a cycle to new returns, or reopen it for a late one; both are audited."""
+    row = get_period(session, period_id)
+    if row.state == state:
+        raise PeriodError(f"Kỳ báo cáo {row.id} đã ở trạng thái «{'mở' if state == 'open' else 'khóa'}».")
+    row.state = state
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="reopened" if state == "open" else "closed",
+            period_id=row.id,
+            detail={"reason": reason},
+        )
+    )
+    session.commit()
+    return row

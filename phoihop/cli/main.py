@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from phoihop.cli import consolidation, returns, setup
+from phoihop.cli import audit, consolidation, returns, setup
 from phoihop.cli.context import AppContext
 from phoihop.settings import Settings
 
@@ -35,3 +35,4 @@ def main(
 setup.register(app)
 returns.register(app)
 consolidation.register(app)
+audit.register(app)

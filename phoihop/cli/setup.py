@@ -11,7 +11,7 @@ import typer
 from agencies.calendar import working_days_between
 from agencies.roster import DEFAULT_ROSTER, load_roster
 from phoihop.cli.context import app_context, console, fail, user_errors
-from schema.periods import open_period
+from schema.periods import open_period, set_period_state
 from schema.roster_store import save_roster
 
 period_app = typer.Typer(help="Kỳ báo cáo.", no_args_is_help=True)
@@ -73,6 +73,32 @@ def open_command(
             "[yellow]Lưu ý:[/] giữa ngày chốt số liệu và hạn gửi không có ngày làm việc nào "
             "(Nghị định 09/2019/NĐ-CP, Điều 8, yêu cầu tối thiểu 01 ngày làm việc)."
         )
+
+
+@period_app.command("close")
+def close_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ.")],
+    reason: Annotated[str, typer.Option(help="Lý do (ghi vào nhật ký).")] = "",
+) -> None:
+    """Khóa kỳ báo cáo: không nhận thêm báo cáo."""
+    app = app_context(ctx)
+    with user_errors(), app.session() as session:
+        row = set_period_state(session, period, "closed", app.actor, reason)
+    console.print(f"Đã khóa kỳ {row.id}: không nhận thêm báo cáo.")
+
+
+@period_app.command("reopen")
+def reopen_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(help="Mã kỳ.")],
+    reason: Annotated[str, typer.Option(help="Lý do, ví dụ: nhận báo cáo muộn của đơn vị X.")] = "",
+) -> None:
+    """Mở lại kỳ báo cáo đã khóa để nhận báo cáo muộn."""
+    app = app_context(ctx)
+    with user_errors(), app.session() as session:
+        row = set_period_state(session, period, "open", app.actor, reason)
+    console.print(f"Đã mở lại kỳ {row.id}.")
 
 
 def register(app: typer.Typer) -> None:
