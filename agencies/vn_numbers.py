@@ -27,7 +27,7 @@ _DIGITS = re.compile(r"^\d+$")
 _DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _COMMA_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$")
 _SPACE_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+$")
-_VN_MIXED = re.compile(r"^\d{1,3}(?:\.\d{3})*,\d+$")  # 1.526.950,5
+_VN_MIXED = re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$")  # 1.526.950,5
 _EN_MIXED = re.compile(r"^\d{1,3}(?:,\d{3})+\.\d+$")  # 1,526,950.5
 _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 
@@ -59,7 +59,7 @@ def parse_number(text: str, unit: str | None = None) -> Decimal | Unreadable:
     """The number a person meant by `text`, or why it cannot be told."""
     cleaned = " ".join(text.replace("\u00a0", " ").casefold().split())
     sign = Decimal(1)
-    if cleaned[:1] in "+-":
+    if cleaned and cleaned[0] in "+-":
         sign = Decimal(-1) if cleaned[0] == "-" else Decimal(1)
         cleaned = cleaned[1:].strip()
     body, multiplier = _strip_words(cleaned, unit)

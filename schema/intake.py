@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agencies.file_safety import DEFAULT_LIMITS, Limits
-from agencies.problems import Problem, problem
+from agencies.problems import Problem, Severity, problem
 from agencies.return_check import CheckedReturn, check_return
 from agencies.return_reader import read_return
 from agencies.roster import Roster
@@ -41,6 +41,10 @@ class Receipt:
     def accepted(self) -> bool:
         return self.status == "accepted"
 
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
 
 def _keep_bytes(session: Session, data: bytes) -> str:
     """Store the upload's bytes (once per content) and commit before anything can fail."""
@@ -63,7 +67,7 @@ def lock_agency(session: Session, agency_id: str) -> None:
     session.execute(update(Agency).where(Agency.id == agency_id).values(id=Agency.id))
 
 
-def _receipt(row: Return, duplicate: bool = False) -> Receipt:
+def receipt_of(row: Return, duplicate: bool = False) -> Receipt:
     return Receipt(
         return_id=row.id,
         sha256=row.sha256,
@@ -142,7 +146,7 @@ def submit_return(
             )
         )
         session.commit()
-        return _receipt(previous, duplicate=True)
+        return receipt_of(previous, duplicate=True)
 
     accepted = checked.accepted and period is not None and period.state == "open"
     row = Return(
@@ -205,7 +209,7 @@ def submit_return(
         )
     )
     session.commit()
-    return _receipt(row)
+    return receipt_of(row)
 
 
 class WithdrawError(Exception):

@@ -175,3 +175,16 @@ class AuditEntry(Base):
     period_id: Mapped[str | None] = mapped_column(String(16))
     return_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Credential(Base):
+    """An upload credential: a bearer token (kept only as its SHA-256) for an agency or the coordinator."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # agency / coordinator
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,85 @@
+"""A period seen from the API: completeness (coordinator) and an agency withdrawing its return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel
+
+from agencies.calendar import PeriodIdError, parse_period
+from portal.deps import Coordinator, CurrentPrincipal, RosterDep, SessionDep
+from schema.completeness import period_completeness
+from schema.intake import WithdrawError, withdraw_return
+from schema.periods import PeriodError, get_period
+
+router = APIRouter(tags=["periods"])
+
+
+class AgencyStateOut(BaseModel):
+    agency: str
+    name: str
+    group: str
+    state: str
+    version: int | None
+    received_at: datetime | None
+    late: bool
+
+
+class CompletenessOut(BaseModel):
+    period: str
+    agencies: list[AgencyStateOut]
+
+
+class WithdrawalIn(BaseModel):
+    reason: str = ""
+
+
+class WithdrawalOut(BaseModel):
+    id: int
+    version: int | None
+    status: str
+
+
+def _period_id(text: str) -> str:
+    try:
+        return parse_period(text).id
+    except PeriodIdError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+
+
+@router.get("/periods/{period}/completeness", response_model=CompletenessOut)
+def completeness(period: str, session: SessionDep, roster: RosterDep, _: Coordinator) -> CompletenessOut:
+    """Tình hình gửi báo cáo của các đơn vị trong kỳ (chỉ cơ quan tổng hợp)."""
+    try:
+        row = get_period(session, _period_id(period))
+    except PeriodError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+    states = period_completeness(session, roster, row)
+    return CompletenessOut(
+        period=row.id,
+        agencies=[
+            AgencyStateOut(
+                agency=s.agency,
+                name=s.name,
+                group=s.group,
+                state=s.state,
+                version=s.version,
+                received_at=s.received_at,
+                late=s.late,
+            )
+            for s in states
+        ],
+    )
+
+
+@router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)
+def withdraw(period: str, body: WithdrawalIn, session: SessionDep, principal: CurrentPrincipal) -> WithdrawalOut:
+    """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
+    if principal.agency_id is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.")
+    try:
+        row = withdraw_return(session, principal.agency_id, _period_id(period), principal.actor, body.reason)
+    except WithdrawError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    return WithdrawalOut(id=row.id, version=row.version, status=row.status)

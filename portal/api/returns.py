@@ -1,0 +1,114 @@
+"""Submitting a return (multipart XLSX or a JSON body) and reading its receipt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from agencies.file_safety import DEFAULT_LIMITS
+from portal.deps import CurrentPrincipal, RosterDep, SessionDep
+from schema.intake import Receipt, receipt_of, submit_return
+from schema.models import Return
+
+router = APIRouter(tags=["returns"])
+
+
+class ProblemOut(BaseModel):
+    code: str
+    message: str
+    severity: str
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+
+
+class ReceiptOut(BaseModel):
+    id: int
+    version: int | None
+    sha256: str
+    received_at: datetime
+    agency: str | None
+    period: str | None
+    status: str
+    duplicate: bool = False
+    warnings: list[ProblemOut] = []
+
+
+class RefusalOut(BaseModel):
+    errors: list[ProblemOut]
+    receipt: ReceiptOut
+
+
+def _receipt(receipt: Receipt) -> ReceiptOut:
+    return ReceiptOut(
+        id=receipt.return_id,
+        version=receipt.version,
+        sha256=receipt.sha256,
+        received_at=receipt.received_at,
+        agency=receipt.agency_id,
+        period=receipt.period_id,
+        status=receipt.status,
+        duplicate=receipt.duplicate,
+        warnings=[ProblemOut(**p.model_dump(mode="json")) for p in receipt.problems if p.severity == "warning"],
+    )
+
+
+async def _body(request: Request) -> tuple[bytes, str | None]:
+    """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON)."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Thiếu phần «file» chứa tệp báo cáo.")
+        return await upload.read(DEFAULT_LIMITS.max_bytes + 1), upload.filename
+    body = bytearray()
+    async for chunk in request.stream():  # past the limit the rest is not read; the intake refuses it
+        body += chunk
+        if len(body) > DEFAULT_LIMITS.max_bytes:
+            break
+    return bytes(body), None
+
+
+@router.post(
+    "/returns",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReceiptOut,
+    responses={
+        200: {"model": ReceiptOut, "description": "the same file was already received"},
+        422: {"model": RefusalOut},
+    },
+)
+async def post_return(request: Request, session: SessionDep, roster: RosterDep, principal: CurrentPrincipal) -> Any:
+    """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
+    data, filename = await _body(request)
+    receipt = submit_return(
+        session,
+        roster,
+        data,
+        channel="api",
+        actor=principal.actor,
+        filename=filename,
+        agency_id=principal.agency_id,
+    )
+    out = _receipt(receipt)
+    if not receipt.accepted:
+        errors = [ProblemOut(**p.model_dump(mode="json")) for p in receipt.errors]
+        refusal = RefusalOut(errors=errors, receipt=out)
+        return JSONResponse(refusal.model_dump(mode="json"), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    if receipt.duplicate:
+        return JSONResponse(out.model_dump(mode="json"), status_code=status.HTTP_200_OK)
+    return out
+
+
+@router.get("/returns/{return_id}", response_model=ReceiptOut)
+def get_return(return_id: int, session: SessionDep, principal: CurrentPrincipal) -> ReceiptOut:
+    """Biên nhận của một lần gửi; đơn vị chỉ xem được báo cáo của mình."""
+    row = session.get(Return, return_id)
+    if row is None or (principal.role == "agency" and row.agency_id != principal.agency_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Không có biên nhận này.")
+    return _receipt(receipt_of(row))
