@@ -140,7 +140,11 @@ def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -
             if indicator.required:
                 checked.refused_codes.add(indicator.code)
                 checked.problems.append(
-                    problem("indicator_row_missing", sheet=FIGURES_SHEET, label=indicator.label, code=indicator.code)
+                    problem("required_missing", field=f"indicators.{indicator.code}", label=indicator.label)
+                    if content.format == "json"
+                    else problem(
+                        "indicator_row_missing", sheet=FIGURES_SHEET, label=indicator.label, code=indicator.code
+                    )
                 )
             continue
         errors_before = len(checked.errors)
@@ -207,7 +211,8 @@ def check_return(content: ReturnContent, roster: Roster, submitter: str | None =
             problem("form_mismatch", value=content.form.value, expected=form.ref, **_where(content.form))
         )
         return checked
-    _check_figures(form, content, checked)
-    _check_rules(form, content, checked)
+    if not any(p.field == "indicators" for p in content.problems):  # figures unreadable as a whole: said once
+        _check_figures(form, content, checked)
+        _check_rules(form, content, checked)
     _check_narrative(form, content, checked)
     return checked

@@ -53,3 +53,29 @@ POLICE_FIGURES = {
     "fraud_under_verification": 3,
     "online_gambling_cases": 1,
 }
+
+
+def edited(data: bytes, change) -> bytes:
+    """The workbook after `change(book)`, as an officer's edit in Excel."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(data))
+    change(book)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def row_of(book, code: str, sheet: str = "Số liệu") -> int:
+    return next(c.row for c in book[sheet]["A"] if c.value == code)
+
+
+def set_figure(code: str, value):
+    """An edit that types `value` in the figure cell of `code` (None empties it)."""
+
+    def change(book) -> None:
+        book["Số liệu"].cell(row_of(book, code), 4).value = value
+
+    return change
