@@ -104,7 +104,9 @@ def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Re
         Return.claimed_period.is_(None) if checked.period_id is None else Return.claimed_period == checked.period_id
     )
     latest = session.scalars(select(Return).where(agency, period).order_by(Return.id.desc()).limit(1)).first()
-    return latest if latest is not None and latest.sha256 == digest else None
+    if latest is None or latest.sha256 != digest or latest.status not in ("accepted", "invalid"):
+        return None  # after a withdrawal, sending the same file again is a new submission
+    return latest
 
 
 def submit_return(

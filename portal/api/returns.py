@@ -61,11 +61,11 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
     """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=5)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Thiếu phần «file» chứa tệp báo cáo.")
-        return await upload.read(DEFAULT_LIMITS.max_bytes + 1), upload.filename
+        async with request.form(max_files=1, max_fields=5) as form:  # closes the spooled upload
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Thiếu phần «file» chứa tệp báo cáo.")
+            return await upload.read(DEFAULT_LIMITS.max_bytes + 1), upload.filename
     body = bytearray()
     async for chunk in request.stream():  # past the limit the rest is not read; the intake refuses it
         body += chunk

@@ -19,7 +19,7 @@ runner = CliRunner()
 
 
 def phoihop(database_url: str, *args: str):
-    return runner.invoke(app, ["--db", database_url, *args], catch_exceptions=False)
+    return runner.invoke(app, ["--db", database_url, *args], catch_exceptions=False, env={"COLUMNS": "250"})
 
 
 @pytest.fixture
@@ -165,3 +165,38 @@ def test_the_console_script_is_installed() -> None:
         [Path(sys.executable).parent / "phoihop", "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "period" in result.stdout and "submit" in result.stdout
+
+
+def test_withdraw_history_close_reopen_and_token(cycle: Path, database_url: str, tmp_path: Path) -> None:
+    customs = tmp_path / "hq.xlsx"
+    customs.write_bytes(fill_form((cycle / "2023-H1_customs.xlsx").read_bytes(), figures={"violation_cases": "02 vụ"}))
+    assert phoihop(database_url, "submit", str(customs)).exit_code == 0
+    withdrawn = phoihop(database_url, "withdraw", "customs", "2023-H1", "--reason", "gửi nhầm số liệu")
+    assert withdrawn.exit_code == 0 and "Đã rút báo cáo phiên bản 1" in withdrawn.output
+    assert status(database_url)["customs"]["state"] == "withdrawn"
+    assert phoihop(database_url, "withdraw", "customs", "2023-H1").exit_code == 1
+
+    assert phoihop(database_url, "period", "close", "2023-H1").exit_code == 0
+    late = phoihop(database_url, "submit", str(customs))
+    assert late.exit_code == 1 and "(period_closed)" in late.output
+    assert phoihop(database_url, "period", "reopen", "2023-H1", "--reason", "nhận báo cáo muộn").exit_code == 0
+
+    history = phoihop(database_url, "history", "customs", "2023-H1")
+    assert history.exit_code == 0
+    text = history.output
+    for label in (
+        "Mở kỳ báo cáo",
+        "Nhận tệp",
+        "Chấp nhận",
+        "Đơn vị rút báo cáo",
+        "Khóa kỳ báo cáo",
+        "Không hợp lệ",
+        "Mở lại kỳ báo cáo",
+    ):
+        assert label in text, label
+    assert text.index("Chấp nhận") < text.index("Đơn vị rút") < text.index("Khóa kỳ") < text.index("Mở lại kỳ")
+
+    issued = phoihop(database_url, "token", "police")
+    assert issued.exit_code == 0 and issued.output.strip().splitlines()[-1].startswith("phh_")
+    assert phoihop(database_url, "token", "--coordinator").exit_code == 0
+    assert phoihop(database_url, "token").exit_code == 1

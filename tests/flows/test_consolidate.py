@@ -10,15 +10,7 @@ from agencies.roster import Roster
 from agencies.samples import load_samples
 from phoihop.demo import submit_samples
 from tests.docx_reading import paragraphs, section
-
-
-def read_artifact(key: str):
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    with get_client(sync_client=True) as client:
-        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), limit=1)
-        return artifact
+from tests.flows.artifacts import read_artifact
 
 
 def test_the_flow_drafts_and_reports_who_is_missing(

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -119,3 +120,20 @@ def test_json_returns_share_the_intake(loaded: Session, roster: Roster) -> None:
     assert row.format == "json" and [(v.code, v.field) for v in row.values] == [
         ("violation_cases", "indicators.violation_cases")
     ]
+
+
+def test_withdrawal_keeps_the_return_and_a_resend_is_a_new_version(loaded: Session, roster: Roster) -> None:
+    from schema.intake import WithdrawError, withdraw_return
+
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    first = submit(loaded, roster, data)
+    row = withdraw_return(loaded, "police", "2023-H1", "api:police", "gửi nhầm")
+    assert row.id == first.return_id and row.status == "withdrawn"
+    assert loaded.get(Blob, first.sha256).content == data, "withdrawn, not deleted"
+    with pytest.raises(WithdrawError, match="không có báo cáo hợp lệ"):
+        withdraw_return(loaded, "police", "2023-H1", "api:police")
+    again = submit(loaded, roster, data)
+    assert not again.duplicate and again.accepted and again.version == 2
+    actions = loaded.scalars(select(AuditEntry.action).where(AuditEntry.agency_id == "police").order_by(AuditEntry.id))
+    assert list(actions) == ["received", "accepted", "withdrawn", "received", "accepted"]
+    assert loaded.scalars(select(AuditEntry.actor).where(AuditEntry.action == "withdrawn")).one() == "api:police"

@@ -1,0 +1,122 @@
+"""The JSON API over real HTTP: the same intake and validation as the CLI, behind bearer credentials."""
+
+import json
+
+import httpx
+from sqlalchemy.orm import Session
+
+from agencies.roster import Roster
+from schema.credentials import issue_token
+from schema.models import Blob, Return
+from tests.factories import POLICE_FIGURES, filled_form, json_return
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(http: httpx.Client, token: str, data: bytes, name: str = "bao-cao.xlsx") -> httpx.Response:
+    return http.post("/api/v1/returns", headers=bearer(token), files={"file": (name, data, XLSX)})
+
+
+def test_an_agency_uploads_its_form_and_gets_a_receipt(http: httpx.Client, loaded: Session, roster: Roster) -> None:
+    token = issue_token(loaded, "test", "police")
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    response = upload(http, token, data)
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    assert (receipt["version"], receipt["agency"], receipt["period"], receipt["status"]) == (
+        1,
+        "police",
+        "2023-H1",
+        "accepted",
+    )
+    assert set(receipt) >= {"id", "version", "sha256", "received_at"}
+    row = loaded.get(Return, receipt["id"])
+    assert row.channel == "api" and row.actor == "api:police" and row.filename == "bao-cao.xlsx"
+
+    again = upload(http, token, data)
+    assert again.status_code == 200 and again.json()["id"] == receipt["id"] and again.json()["duplicate"]
+    corrected = upload(http, token, filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": 5}))
+    assert corrected.status_code == 201 and corrected.json()["version"] == 2
+
+    assert http.get(f"/api/v1/returns/{receipt['id']}", headers=bearer(token)).json()["status"] == "superseded"
+
+
+def test_errors_come_back_as_422_with_cells_and_the_file_is_kept(
+    http: httpx.Client, loaded: Session, roster: Roster
+) -> None:
+    token = issue_token(loaded, "test", "police")
+    data = filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": "bốn", "accounts_removed": -1})
+    response = upload(http, token, data)
+    assert response.status_code == 422
+    body = response.json()
+    assert sorted(e["code"] for e in body["errors"]) == ["negative", "not_a_number"]
+    assert all(
+        e["sheet"] == "Số liệu" and e["cell"].startswith("D") and e["cell"] in e["message"] for e in body["errors"]
+    )
+    assert loaded.get(Blob, body["receipt"]["sha256"]).content == data
+
+
+def test_json_returns_share_the_validation(http: httpx.Client, loaded: Session) -> None:
+    token = issue_token(loaded, "test", "customs")
+    good = json_return(
+        "customs", "2023-H1", "customs@1", {"violation_cases": 0}, {"activities": ["Không phát hiện vi phạm."]}
+    )
+    response = http.post("/api/v1/returns", headers={**bearer(token), "Content-Type": "application/json"}, content=good)
+    assert response.status_code == 201 and response.json()["version"] == 1
+    bad = json_return("customs", "2023-H1", "customs@1", {"violation_cases": -1})
+    refused = http.post("/api/v1/returns", headers={**bearer(token), "Content-Type": "application/json"}, content=bad)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "indicators.violation_cases"
+
+
+def test_an_agency_cannot_send_for_another_or_read_another(http: httpx.Client, loaded: Session, roster: Roster) -> None:
+    police, customs = issue_token(loaded, "test", "police"), issue_token(loaded, "test", "customs")
+    sent = upload(http, police, filled_form(roster, "police", figures=POLICE_FIGURES))
+    refused = upload(
+        http, customs, filled_form(roster, "police", figures=POLICE_FIGURES, narrative={"activities": ["x"]})
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "agency_mismatch"
+    assert http.get(f"/api/v1/returns/{sent.json()['id']}", headers=bearer(customs)).status_code == 404
+    assert http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(police)).status_code == 403
+
+
+def test_credentials_are_required_and_rotate(http: httpx.Client, loaded: Session, roster: Roster) -> None:
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    assert http.post("/api/v1/returns", files={"file": ("x.xlsx", data, XLSX)}).status_code == 401
+    assert upload(http, "phh_not-a-token", data).status_code == 401
+    old = issue_token(loaded, "test", "police")
+    new = issue_token(loaded, "test", "police")
+    assert upload(http, old, data).status_code == 401
+    assert upload(http, new, data).status_code == 201
+
+
+def test_the_coordinator_sees_completeness_and_an_agency_withdraws(
+    http: httpx.Client, loaded: Session, roster: Roster
+) -> None:
+    police, coordinator = issue_token(loaded, "test", "police"), issue_token(loaded, "test")
+    upload(http, police, filled_form(roster, "police", figures=POLICE_FIGURES))
+    states = {
+        a["agency"]: a
+        for a in http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator)).json()["agencies"]
+    }
+    assert states["police"]["state"] == "accepted" and states["customs"]["state"] == "missing" and len(states) == 25
+
+    withdrawn = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={"reason": "gửi nhầm"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    states = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator)).json()["agencies"]
+    assert next(a for a in states if a["agency"] == "police")["state"] == "withdrawn"
+    again = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={})
+    assert again.status_code == 409 and "không có báo cáo hợp lệ" in again.json()["detail"]
+
+
+def test_the_openapi_contract_is_published(http: httpx.Client) -> None:
+    spec = http.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/returns", "/api/v1/returns/{return_id}", "/api/v1/periods/{period}/completeness"} <= set(
+        spec["paths"]
+    )
+    assert http.get("/docs").status_code == 404, "no documentation page that loads scripts from a CDN"
+    json.dumps(spec)
