@@ -24,6 +24,7 @@ from agencies.form_layout import (
 )
 from agencies.forms import Form, Indicator
 from agencies.roster import Agency
+from agencies.spreadsheet_text import write_text
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -81,9 +82,8 @@ def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
 
 def _write_figures(sheet: Worksheet, context: FormContext) -> None:
     sheet.title = FIGURES_SHEET
-    sheet["A1"] = context.form.title
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = f"{context.agency.name} — {context.period_label} (mã kỳ {context.period_id})"
+    write_text(sheet["A1"], context.form.title).font = Font(bold=True, size=13)
+    write_text(sheet["A2"], f"{context.agency.name} — {context.period_label} (mã kỳ {context.period_id})")
     sheet["A3"] = (
         f"Số liệu từ ngày {_vn_date(context.window[0])} đến ngày {_vn_date(context.window[1])}; "
         f"hạn gửi {_vn_date(context.deadline)}. Chỉ điền cột «{VALUE_HEADER}»; không sửa cột mã."
@@ -92,13 +92,13 @@ def _write_figures(sheet: Worksheet, context: FormContext) -> None:
     _header(sheet, 5, [CODE_HEADER, "Chỉ tiêu", "Đơn vị tính", VALUE_HEADER, "Ghi chú"])
     row = 6
     for group in context.form.indicator_groups:
-        sheet.cell(row=row, column=2, value=group.title).font = _HEADER_FONT
+        write_text(sheet.cell(row=row, column=2), group.title).font = _HEADER_FONT
         row += 1
         for indicator in group.indicators:
             sheet.cell(row=row, column=1, value=indicator.code).fill = _CODE_FILL
-            label = sheet.cell(row=row, column=2, value=indicator.label + (" (*)" if indicator.required else ""))
+            label = write_text(sheet.cell(row=row, column=2), indicator.label + (" (*)" if indicator.required else ""))
             label.alignment = _WRAP
-            sheet.cell(row=row, column=3, value=indicator.unit)
+            write_text(sheet.cell(row=row, column=3), indicator.unit)
             value = sheet.cell(row=row, column=4)
             value.number_format = _number_format(indicator)
             value.fill = _INPUT_FILL
@@ -121,7 +121,7 @@ def _write_narrative(sheet: Worksheet, context: FormContext) -> None:
     _header(sheet, 3, [SECTION_HEADER, "Mục", TEXT_HEADER])
     row = 4
     for section in context.form.narrative:
-        title = sheet.cell(row=row, column=2, value=section.title)
+        title = write_text(sheet.cell(row=row, column=2), section.title)
         title.font = _HEADER_FONT
         title.alignment = _WRAP
         if section.hint:
@@ -152,7 +152,7 @@ def _write_metadata(sheet: Worksheet, context: FormContext) -> None:
     for row, (key, label) in enumerate(META_LABELS.items(), start=2):
         sheet.cell(row=row, column=1, value=key)
         sheet.cell(row=row, column=2, value=label)
-        sheet.cell(row=row, column=3, value=values[key]).protection = Protection(locked=True)
+        write_text(sheet.cell(row=row, column=3), values[key]).protection = Protection(locked=True)
     sheet.cell(row=len(META_LABELS) + 3, column=2, value="Trang này do hệ thống tạo; không sửa.").font = Font(
         italic=True
     )

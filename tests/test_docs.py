@@ -32,3 +32,10 @@ def test_every_roster_and_form_key_is_documented(model: type[BaseModel]) -> None
     text = (DOCS / "roster.md").read_text(encoding="utf-8")
     missing = [key for key in model.model_fields if f"`{key}`" not in text and f"{key}:" not in text]
     assert missing == []
+
+
+def test_every_error_code_is_explained_to_officers() -> None:
+    from agencies.problems import MESSAGES
+
+    text = (DOCS / "returns.md").read_text(encoding="utf-8")
+    assert [code for code in MESSAGES if f"`{code}`" not in text] == []

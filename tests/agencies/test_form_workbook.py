@@ -52,3 +52,25 @@ def test_cell_names() -> None:
         "AA10",
         "ZZ1",
     ]
+
+
+def test_text_that_looks_like_a_formula_stays_text(roster: Roster) -> None:
+    from agencies.calendar import parse_period
+    from agencies.form_workbook import FormContext, build_form_workbook
+    from agencies.roster import Agency
+
+    period = parse_period("2023-H1")
+    hostile = Agency(id="police", name='=HYPERLINK("http://x.example","Bấm vào đây")', emails=["a@b.example"])
+    form = roster.form_for("police")
+    form = form.model_copy(
+        update={"title": "+SUM(1,2)", "narrative": [form.narrative[0].model_copy(update={"title": "@cmd"})]}
+    )
+    data = build_form_workbook(FormContext(hostile, form, period.id, period.label, period.window(), period.deadline()))
+    book = load_workbook(BytesIO(data))
+    meta = {row[0].value: row[2] for row in book[META_SHEET].iter_rows(min_row=2) if row[0].value}
+    assert meta["agency_name"].data_type == "s" and meta["agency_name"].value.startswith("'=HYPERLINK")
+    assert book[FIGURES_SHEET]["A1"].value == "'+SUM(1,2)" and book[FIGURES_SHEET]["A1"].data_type == "s"
+    assert book[NARRATIVE_SHEET]["B4"].value == "'@cmd"
+    assert not any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row), (
+        "no formula anywhere in a generated form"
+    )
