@@ -16,8 +16,8 @@ from prefect.cache_policies import NO_CACHE
 from agencies.roster import Roster
 from phoihop.settings import Settings
 from schema.database import make_engine, make_session_factory
-from schema.inbox import Claimed, claim_files, file_away
-from schema.intake import Receipt, submit_return
+from schema.inbox import Claimed, claim_files, file_away, ingest_claimed
+from schema.intake import Receipt
 from schema.roster_store import current_roster
 
 
@@ -44,18 +44,7 @@ def ingest_files(claimed: list[Claimed], roster: Roster, database_url: str) -> l
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            return [
-                submit_return(
-                    session,
-                    roster,
-                    item.path.read_bytes(),
-                    channel="folder",
-                    actor="collect",
-                    filename=item.name,
-                    agency_id=item.agency_hint,
-                )
-                for item in claimed
-            ]
+            return ingest_claimed(session, roster, claimed)
     finally:
         engine.dispose()
 

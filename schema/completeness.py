@@ -70,3 +70,22 @@ def period_completeness(
                 )
             )
     return states
+
+
+def completeness_document(period_id: str, states: list[AgencyState]) -> dict:
+    """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5)."""
+    return {
+        "period": period_id,
+        "agencies": [
+            {
+                "agency": s.agency,
+                "name": s.name,
+                "group": s.group,
+                "state": s.state,
+                "version": s.version,
+                "received_at": s.received_at.isoformat() if s.received_at else None,
+                "late": s.late,
+            }
+            for s in states
+        ],
+    }

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
-from schema.intake import Receipt
+from schema.intake import Receipt, submit_return
 
 PROCESSING, PROCESSED, REJECTED = ".processing", "processed", "rejected"
 RESERVED = {PROCESSING, PROCESSED, REJECTED}
@@ -121,3 +123,19 @@ def file_away(claimed: Claimed, receipt: Receipt, inbox: Path, roster: Roster) -
     )
     os.rename(claimed.path, target)
     return target
+
+
+def ingest_claimed(session: Session, roster: Roster, claimed: list[Claimed], actor: str = "collect") -> list[Receipt]:
+    """Keep and check each claimed file; resubmitting the same bytes never doubles a version."""
+    return [
+        submit_return(
+            session,
+            roster,
+            item.path.read_bytes(),
+            channel="folder",
+            actor=actor,
+            filename=item.name,
+            agency_id=item.agency_hint,
+        )
+        for item in claimed
+    ]

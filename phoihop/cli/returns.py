@@ -13,7 +13,7 @@ from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
 from phoihop.cli.context import app_context, console, fail, user_errors
-from schema.completeness import AgencyState, period_completeness
+from schema.completeness import completeness_document, period_completeness
 from schema.intake import Receipt, submit_return
 from schema.periods import get_period
 
@@ -113,28 +113,6 @@ def submit(
         raise typer.Exit(code=1)
 
 
-def _status_json(period_id: str, states: list[AgencyState]) -> str:
-    return json.dumps(
-        {
-            "period": period_id,
-            "agencies": [
-                {
-                    "agency": s.agency,
-                    "name": s.name,
-                    "group": s.group,
-                    "state": s.state,
-                    "version": s.version,
-                    "received_at": s.received_at.isoformat() if s.received_at else None,
-                    "late": s.late,
-                }
-                for s in states
-            ],
-        },
-        ensure_ascii=False,
-        indent=2,
-    )
-
-
 def status(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
@@ -147,7 +125,7 @@ def status(
         roster = app.roster(session)
         states = period_completeness(session, roster, row)
     if as_json:
-        typer.echo(_status_json(row.id, states))
+        typer.echo(json.dumps(completeness_document(row.id, states), ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
     for header in ("Đơn vị", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):

@@ -75,6 +75,12 @@ def open_command(
         )
 
 
+def _set_state(ctx: typer.Context, period: str, state: str, reason: str) -> str:
+    app = app_context(ctx)
+    with user_errors(), app.session() as session:
+        return set_period_state(session, period, state, app.actor, reason).id
+
+
 @period_app.command("close")
 def close_command(
     ctx: typer.Context,
@@ -82,10 +88,7 @@ def close_command(
     reason: Annotated[str, typer.Option(help="Lý do (ghi vào nhật ký).")] = "",
 ) -> None:
     """Khóa kỳ báo cáo: không nhận thêm báo cáo."""
-    app = app_context(ctx)
-    with user_errors(), app.session() as session:
-        row = set_period_state(session, period, "closed", app.actor, reason)
-    console.print(f"Đã khóa kỳ {row.id}: không nhận thêm báo cáo.")
+    console.print(f"Đã khóa kỳ {_set_state(ctx, period, 'closed', reason)}: không nhận thêm báo cáo.")
 
 
 @period_app.command("reopen")
@@ -95,10 +98,7 @@ def reopen_command(
     reason: Annotated[str, typer.Option(help="Lý do, ví dụ: nhận báo cáo muộn của đơn vị X.")] = "",
 ) -> None:
     """Mở lại kỳ báo cáo đã khóa để nhận báo cáo muộn."""
-    app = app_context(ctx)
-    with user_errors(), app.session() as session:
-        row = set_period_state(session, period, "open", app.actor, reason)
-    console.print(f"Đã mở lại kỳ {row.id}.")
+    console.print(f"Đã mở lại kỳ {_set_state(ctx, period, 'open', reason)}.")
 
 
 def register(app: typer.Typer) -> None:

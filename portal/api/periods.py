@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from agencies.calendar import PeriodIdError, parse_period
 from portal.deps import Coordinator, CurrentPrincipal, RosterDep, SessionDep
-from schema.completeness import period_completeness
+from schema.completeness import completeness_document, period_completeness
 from schema.intake import WithdrawError, withdraw_return
 from schema.periods import PeriodError, get_period
 
@@ -55,22 +55,7 @@ def completeness(period: str, session: SessionDep, roster: RosterDep, _: Coordin
         row = get_period(session, _period_id(period))
     except PeriodError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    states = period_completeness(session, roster, row)
-    return CompletenessOut(
-        period=row.id,
-        agencies=[
-            AgencyStateOut(
-                agency=s.agency,
-                name=s.name,
-                group=s.group,
-                state=s.state,
-                version=s.version,
-                received_at=s.received_at,
-                late=s.late,
-            )
-            for s in states
-        ],
-    )
+    return CompletenessOut.model_validate(completeness_document(row.id, period_completeness(session, roster, row)))
 
 
 @router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.database import make_session_factory
-from schema.inbox import PROCESSED, PROCESSING, REJECTED, claim_files, file_away
-from schema.intake import submit_return
+from schema.inbox import PROCESSED, PROCESSING, REJECTED, claim_files, file_away, ingest_claimed
 from schema.models import Return
 from tests.factories import POLICE_FIGURES, blank_form, fill_form, filled_form
 
@@ -20,16 +19,7 @@ def process(inbox: Path, engine: Engine, roster: Roster) -> int:
     """What one collect run does, without Prefect: claim, keep, file away."""
     claimed = claim_files(inbox, roster)
     with make_session_factory(engine)() as session:
-        for item in claimed:
-            receipt = submit_return(
-                session,
-                roster,
-                item.path.read_bytes(),
-                channel="folder",
-                actor="collect",
-                filename=item.name,
-                agency_id=item.agency_hint,
-            )
+        for item, receipt in zip(claimed, ingest_claimed(session, roster, claimed), strict=True):
             file_away(item, receipt, inbox, roster)
     return len(claimed)
 
