@@ -12,6 +12,8 @@ from rich.progress import track
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
+from agencies.file_safety import DEFAULT_LIMITS
+from agencies.roster import Roster
 from phoihop.cli.context import app_context, console, fail, user_errors
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import Receipt, submit_return
@@ -24,7 +26,8 @@ STATE_LABELS = {
     "withdrawn": "[magenta]Đã rút[/]",
 }
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Files up to this size are kept (and refused by the intake if over its limit); past it, not even read.
+UNREAD_PAST_BYTES = 4 * DEFAULT_LIMITS.max_bytes
 
 
 def forms(
@@ -57,7 +60,8 @@ def forms(
     console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
 
 
-def _print_receipt(name: str, receipt: Receipt) -> None:
+def _print_receipt(name: str, receipt: Receipt, roster: Roster) -> None:
+    agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
     received = receipt.received_at.astimezone(REPORTING_TZ)
     stamp = f"biên nhận #{receipt.return_id}, sha256 {receipt.sha256[:12]}…, {received:%d/%m/%Y %H:%M}"
     if receipt.duplicate:
@@ -65,7 +69,8 @@ def _print_receipt(name: str, receipt: Receipt) -> None:
     if receipt.accepted:
         if not receipt.duplicate:
             console.print(
-                f"[green]✓[/] {escape(name)}: đã nhận báo cáo của {receipt.agency_id}, kỳ {receipt.period_id}, "
+                f"[green]✓[/] {escape(name)}: đã nhận báo cáo của {agency.name if agency else receipt.agency_id}, "
+                f"kỳ {receipt.period_id}, "
                 f"phiên bản {receipt.version} ({stamp})."
             )
         for warning in receipt.problems:
@@ -94,8 +99,11 @@ def submit(
                 console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")
                 refused += 1
                 continue
-            if path.stat().st_size > MAX_UPLOAD_BYTES:
-                console.print(f"[red]✗[/] {escape(str(path))}: tệp lớn hơn {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+            if path.stat().st_size > UNREAD_PAST_BYTES:
+                size = path.stat().st_size // 1024 // 1024
+                console.print(
+                    f"[red]✗[/] {escape(str(path))}: tệp nặng {size} MB, không phải biểu mẫu báo cáo; không nhận."
+                )
                 refused += 1
                 continue
             receipt = submit_return(
@@ -107,7 +115,7 @@ def submit(
                 filename=path.name,
                 agency_id=agency,
             )
-            _print_receipt(str(path), receipt)
+            _print_receipt(str(path), receipt, roster)
             refused += not receipt.accepted
     if refused:
         raise typer.Exit(code=1)
