@@ -9,6 +9,7 @@ any formula is present.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -17,6 +18,9 @@ import olefile
 
 from agencies.problems import Problem, problem
 
+# A cell formula in SpreadsheetML is an <f> element (`<f>`, `<f t="shared" …>`, `<x:f>`);
+# data validations hold <formula1>, which is not one.
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -62,7 +66,7 @@ def _zip_container(data: bytes, limits: Limits) -> Container:
         return Container("unknown", [problem("macro_enabled")])
     if "xl/workbook.xml" in names:
         sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        formulas = any(b"<f" in archive.read(name) for name in sheets)
+        formulas = any(FORMULA_ELEMENT.search(archive.read(name)) for name in sheets)
         return Container("xlsx", has_formulas=formulas)
     if "mimetype" in names:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
