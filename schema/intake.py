@@ -122,6 +122,8 @@ def submit_return(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Receipt:
     """Keep one upload whatever it holds; accept it as the agency's next version if it passes."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown intake channel {channel!r}")
     digest = _keep_bytes(session, data)
     content = read_return(data, limits)
     checked = check_return(content, roster, submitter=agency_id)
