@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from agencies.calendar import parse_period
 from agencies.form_layout import (
     CODE_HEADER,
     FIGURES_SHEET,
@@ -23,7 +24,7 @@ from agencies.form_layout import (
     VALUE_HEADER,
 )
 from agencies.forms import Form, Indicator
-from agencies.roster import Agency
+from agencies.roster import Agency, Roster
 from agencies.spreadsheet_text import write_text
 
 _HEADER_FONT = Font(bold=True)
@@ -43,6 +44,16 @@ class FormContext:
     period_label: str
     window: tuple[date, date]
     deadline: date
+
+    @classmethod
+    def for_agency(
+        cls, roster: Roster, agency_id: str, period_id: str, window: tuple[date, date], deadline: date
+    ) -> FormContext:
+        """The context of `agency_id`'s form for the period, from the roster."""
+        agency = roster.agency(agency_id)
+        assert agency is not None, agency_id
+        label = parse_period(period_id).label
+        return cls(agency, roster.form_for(agency_id), period_id, label, window, deadline)
 
 
 def _vn_date(day: date) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from agencies.calendar import PeriodIdError, parse_period
 from agencies.form_layout import FIGURES_SHEET
 from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
-from agencies.return_reader import Located, ReturnContent
+from agencies.return_reader import Located, ReturnContent, is_blank
 from agencies.roster import Roster
 from agencies.rules import rule_holds
 from agencies.vn_numbers import Unreadable, parse_number
@@ -54,14 +53,10 @@ def _where(source: Located) -> dict[str, str | None]:
     return {"sheet": source.sheet, "cell": source.cell, "field": source.field}
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]) -> Figure | None:
     details = {"label": indicator.label, "unit": indicator.unit, **_where(source)}
     value = source.value
-    if _blank(value):
+    if is_blank(value):
         if source.formula:
             problems.append(problem("formula_without_value", **details))
         elif indicator.required:
@@ -154,7 +149,7 @@ def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -
         elif len(checked.errors) > errors_before:
             checked.refused_codes.add(indicator.code)
     for code, source in content.figures.items():
-        if form.indicator(code) is None and not _blank(source.value):
+        if form.indicator(code) is None and not is_blank(source.value):
             checked.problems.append(problem("unknown_indicator", code=code, **_where(source)))
 
 

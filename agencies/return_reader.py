@@ -62,7 +62,8 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -101,7 +102,7 @@ def _locate_sheets(book: CalamineWorkbook) -> tuple[dict[str, tuple[str, Rows]],
                 found[role] = (match, content[match])
     taken = {sheet for sheet, _ in found.values()}
     extra = [
-        name for name, rows in content.items() if name not in taken and any(not _blank(v) for r in rows for v in r)
+        name for name, rows in content.items() if name not in taken and any(not is_blank(v) for r in rows for v in r)
     ]
     return found, extra
 
@@ -130,7 +131,7 @@ def _read_metadata(sheet: tuple[str, Rows] | None, content: ReturnContent) -> No
     found: dict[str, Located] = {}
     for r, row in enumerate(rows):
         key = _text(row[0]) if row else ""
-        if key in META_LABELS and len(row) > 2 and not _blank(row[2]):
+        if key in META_LABELS and len(row) > 2 and not is_blank(row[2]):
             found[key] = Located(str(row[2]).strip(), name, cell_name(r, 2))
     for key in REQUIRED_META:
         if key not in found:
@@ -150,7 +151,7 @@ def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: R
         value = row[value_col] if value_col < len(row) else ""
         where = cell_name(r, value_col)
         if not code:
-            if not _blank(value) and start >= 0:
+            if not is_blank(value) and start >= 0:
                 content.problems.append(problem("value_without_code", sheet=name, cell=where, value=value))
             continue
         if code in content.figures:
@@ -173,7 +174,7 @@ def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> N
         code = _text(row[code_col]) if code_col < len(row) else ""
         section = code or section  # a row the officer inserted belongs to the section above
         raw = row[text_col] if text_col < len(row) else ""
-        text = raw.strip() if isinstance(raw, str) else ("" if _blank(raw) else str(raw))
+        text = raw.strip() if isinstance(raw, str) else ("" if is_blank(raw) else str(raw))
         if not text:
             continue
         if not section:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import track
 from sqlalchemy.orm import Session
 
-from agencies.calendar import REPORTING_TZ, parse_period
+from agencies.calendar import REPORTING_TZ
 from agencies.form_filling import fill_form_workbook
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster, load_roster
@@ -35,7 +35,6 @@ def submit_samples(
     apart, from 08:00 two days after the data window closed — before the deadline, as in 2023.
     """
     row = get_period(session, samples.period)
-    period = parse_period(row.id)
     first_receipt = datetime.combine(row.window_end + timedelta(days=2), time(8, 0), REPORTING_TZ)
     agencies = list(samples.returns)
     if console is not None:
@@ -44,13 +43,12 @@ def submit_samples(
     for index, agency_id in enumerate(agencies):
         sample = samples.returns[agency_id]
         form = build_form_workbook(
-            FormContext(
-                agency=roster.agency(agency_id),
-                form=roster.form_for(agency_id),
-                period_id=row.id,
-                period_label=period.label,
-                window=(row.window_start, row.window_end),
-                deadline=row.deadline_for(roster.group_of(agency_id).id),
+            FormContext.for_agency(
+                roster,
+                agency_id,
+                row.id,
+                (row.window_start, row.window_end),
+                row.deadline_for(roster.group_of(agency_id).id),
             )
         )
         filled = fill_form_workbook(form, figures=sample.figures, narrative=sample.narrative)

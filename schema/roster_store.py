@@ -56,5 +56,12 @@ def current_roster_version(session: Session) -> RosterVersion:
     return version
 
 
+_validated: dict[str, Roster] = {}
+
+
 def current_roster(session: Session) -> Roster:
-    return Roster.model_validate(current_roster_version(session).document)
+    """The roster in force; validated once per stored version (the API asks on every request)."""
+    version = current_roster_version(session)
+    if version.sha256 not in _validated:
+        _validated[version.sha256] = Roster.model_validate(version.document)
+    return _validated[version.sha256]

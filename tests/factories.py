@@ -14,14 +14,7 @@ from agencies.roster import Roster
 def blank_form(roster: Roster, agency_id: str, period_id: str = "2023-H1") -> bytes:
     period = parse_period(period_id)
     rule = roster.rule_for(period.kind, roster.group_of(agency_id).id)
-    context = FormContext(
-        agency=roster.agency(agency_id),
-        form=roster.form_for(agency_id),
-        period_id=period.id,
-        period_label=period.label,
-        window=period.window(rule),
-        deadline=period.deadline(rule),
-    )
+    context = FormContext.for_agency(roster, agency_id, period.id, period.window(rule), period.deadline(rule))
     return build_form_workbook(context)
 
 

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
-from phoihop.cli.context import app_context, console, fail, user_errors
+from phoihop.cli.context import app_context, console, fail, require_agency, user_errors
 from schema.history import agency_history
 from schema.intake import WithdrawError, withdraw_return
 
@@ -35,8 +35,7 @@ def withdraw(
     """Rút báo cáo hiện hành của một đơn vị: báo cáo vẫn được lưu, đánh dấu đã rút và không được tổng hợp."""
     app = app_context(ctx)
     with user_errors(), app.session() as session:
-        if app.roster(session).agency(agency) is None:
-            fail(f"Mã đơn vị «{agency}» không có trong danh sách đơn vị báo cáo.")
+        require_agency(app.roster(session), agency)
         try:
             row = withdraw_return(session, agency, parse_period(period).id, app.actor, reason)
         except WithdrawError as exc:
@@ -52,8 +51,7 @@ def history(
     """Nhật ký: mọi lần gửi, chấp nhận, từ chối, thay thế, rút báo cáo của đơn vị trong kỳ, ai làm và lúc nào."""
     app = app_context(ctx)
     with user_errors(), app.session() as session:
-        if app.roster(session).agency(agency) is None:
-            fail(f"Mã đơn vị «{agency}» không có trong danh sách đơn vị báo cáo.")
+        require_agency(app.roster(session), agency)
         entries = agency_history(session, agency, parse_period(period).id)
     table = Table(title=f"Nhật ký báo cáo của {agency}, kỳ {parse_period(period).id}")
     for header in ("Thời điểm", "Sự kiện", "Người thực hiện", "Biên nhận", "Phiên bản", "Chi tiết"):
@@ -85,8 +83,7 @@ def token(
         fail("Hãy ghi mã đơn vị, hoặc dùng --coordinator (không dùng cả hai).")
     app = app_context(ctx)
     with user_errors(), app.session() as session:
-        if agency is not None and app.roster(session).agency(agency) is None:
-            fail(f"Mã đơn vị «{agency}» không có trong danh sách đơn vị báo cáo.")
+        require_agency(app.roster(session), agency)
         secret = issue_token(session, app.actor, agency)
     who = f"đơn vị {agency}" if agency else "cơ quan tổng hợp"
     console.print(f"Khóa truy cập mới của {who} (chỉ hiện một lần; khóa cũ đã hết hiệu lực):")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from phoihop.cli.context import AppContext, app_context, console, fail, user_errors
+from phoihop.cli.context import AppContext, app_context, console, fail, parse_day, user_errors
 from schema.periods import get_period
 
 
@@ -27,15 +27,6 @@ def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None)
     return Path(path)
 
 
-def _parse_day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        fail(f"Ngày «{text}» không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2023-07-05.")
-
-
 def consolidate(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
@@ -44,7 +35,7 @@ def consolidate(
 ) -> None:
     """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx)."""
     app = app_context(ctx)
-    day = _parse_day(report_date)
+    day = parse_day(report_date)
     with user_errors(), app.session() as session:
         period_id = get_period(session, period).id
     draft = _run_flow(app, period_id, out, day)

@@ -6,6 +6,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from typing import NoReturn
 
@@ -29,6 +30,22 @@ def fail(message: str) -> NoReturn:
     """Exit non-zero with a one-line reason."""
     err_console.print(f"[bold red]Lỗi:[/] {message}")
     raise typer.Exit(code=1)
+
+
+def parse_day(text: str | None) -> date | None:
+    """A YYYY-MM-DD option, or exit with a one-line reason."""
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        fail(f"Ngày «{text}» không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2023-06-18.")
+
+
+def require_agency(roster: Roster, agency_id: str | None) -> None:
+    """Exit with a one-line reason unless `agency_id` (when given) is in the roster."""
+    if agency_id is not None and roster.agency(agency_id) is None:
+        fail(f"Mã đơn vị «{agency_id}» không có trong danh sách đơn vị báo cáo.")
 
 
 @contextmanager

@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
-from agencies.calendar import REPORTING_TZ, parse_period
+from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import DEFAULT_LIMITS
 from agencies.roster import Roster
-from phoihop.cli.context import app_context, console, fail, user_errors
+from phoihop.cli.context import app_context, console, require_agency, user_errors
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import Receipt, submit_return
 from schema.periods import get_period
@@ -42,18 +42,12 @@ def forms(
     with user_errors(), app.session() as session:
         row = get_period(session, period)
         roster = app.roster(session)
-    label = parse_period(row.id).label
     out.mkdir(parents=True, exist_ok=True)
     written = 0
     for group in track(roster.groups, description="Đang tạo biểu mẫu…", console=console, transient=True):
         for agency in group.agencies:
-            context = FormContext(
-                agency=agency,
-                form=roster.forms[group.form],
-                period_id=row.id,
-                period_label=label,
-                window=(row.window_start, row.window_end),
-                deadline=row.deadline_for(group.id),
+            context = FormContext.for_agency(
+                roster, agency.id, row.id, (row.window_start, row.window_end), row.deadline_for(group.id)
             )
             (out / f"{row.id}_{agency.id}.xlsx").write_bytes(build_form_workbook(context))
             written += 1
@@ -92,8 +86,7 @@ def submit(
     refused = 0
     with user_errors(), app.session() as session:
         roster = app.roster(session)
-        if agency is not None and roster.agency(agency) is None:
-            fail(f"Mã đơn vị «{agency}» không có trong danh sách đơn vị báo cáo.")
+        require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
             if not path.is_file():
                 console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")

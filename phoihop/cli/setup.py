@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +10,7 @@ import typer
 
 from agencies.calendar import working_days_between
 from agencies.roster import DEFAULT_ROSTER, load_roster
-from phoihop.cli.context import app_context, console, fail, user_errors
+from phoihop.cli.context import app_context, console, parse_day, user_errors
 from schema.periods import open_period, set_period_state
 from schema.roster_store import save_roster
 
@@ -44,13 +44,6 @@ def init(
         console.print(f"Danh sách «{loaded.id}» không thay đổi ({agencies} đơn vị, bản #{version.id}).")
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        fail(f"Ngày «{text}» không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2023-06-18.")
-
-
 @period_app.command("open")
 def open_command(
     ctx: typer.Context,
@@ -59,7 +52,7 @@ def open_command(
 ) -> None:
     """Mở một kỳ báo cáo với thời gian lấy số liệu và hạn gửi theo danh sách đơn vị."""
     app = app_context(ctx)
-    chosen = _parse_day(deadline) if deadline else None
+    chosen = parse_day(deadline)
     with user_errors(), app.session() as session:
         row = open_period(session, period, app.actor, deadline=chosen)
     console.print(
