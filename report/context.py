@@ -46,10 +46,6 @@ class Figure:
     sources: tuple[Source, ...] = ()
 
     @property
-    def reported(self) -> bool:
-        return bool(self.sources)
-
-    @property
     def by_agency(self) -> list[Source]:
         """The sources with something to report, for `(UBND huyện Văn Lâm: 01 vụ)`."""
         return [s for s in self.sources if s.value]
