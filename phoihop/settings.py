@@ -14,6 +14,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="where the embedded database and drafts live")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file in data_dir")
     actor: str = Field("coordinator", description="who the CLI acts as in the audit log")
+    db_pool_size: int = Field(5, ge=1, description="database connections kept open per process")
+    db_max_overflow: int = Field(5, ge=0, description="extra connections opened under load, closed after")
+    db_pool_timeout: float = Field(10, gt=0, description="seconds a request waits for a free connection")
+    api_retry_after: int = Field(2, ge=1, description="seconds a client is told to wait when the service is busy (503)")
 
     @property
     def resolved_database_url(self) -> str:
