@@ -1,40 +1,29 @@
-"""Dependencies shared by the routers: a database session, the roster, who is asking."""
+"""Dependencies shared by the routers: the database gate and who is asking."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
-from agencies.roster import Roster
+from portal.gate import DatabaseGate
 from schema.credentials import Principal, authenticate
-from schema.roster_store import current_roster
 
 _bearer = HTTPBearer(auto_error=False, description="Khóa truy cập do `phoihop token` cấp")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        yield session
+def get_gate(request: Request) -> DatabaseGate:
+    return request.app.state.gate
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+Database = Annotated[DatabaseGate, Depends(get_gate)]
 
 
-def get_roster(session: SessionDep) -> Roster:
-    return current_roster(session)
-
-
-RosterDep = Annotated[Roster, Depends(get_roster)]
-
-
-def get_principal(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+async def get_principal(
+    database: Database, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    principal = authenticate(session, credentials.credentials) if credentials else None
+    principal = await database.run(authenticate, credentials.credentials) if credentials else None
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -47,7 +36,7 @@ def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_coordinator(principal: CurrentPrincipal) -> Principal:
+async def require_coordinator(principal: CurrentPrincipal) -> Principal:
     if principal.role != "coordinator":
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Chỉ cơ quan tổng hợp được xem nội dung này.")
     return principal

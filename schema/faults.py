@@ -35,7 +35,8 @@ def database_unreachable(where: str) -> UserError:
 def service_busy(retry_after: int = 2) -> UserError:
     return UserError(
         "service_busy",
-        "Hệ thống đang nhận quá nhiều báo cáo cùng lúc. Tệp chưa được nhận; hãy gửi lại sau ít giây.",
+        f"Hệ thống đang bận vì có quá nhiều yêu cầu cùng lúc; yêu cầu này chưa được thực hiện "
+        f"(tệp gửi kèm, nếu có, chưa được nhận). Hãy thử lại sau {retry_after} giây.",
         status=503,
         retry_after=retry_after,
     )

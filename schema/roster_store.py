@@ -8,12 +8,16 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agencies.errors import UserError
 from agencies.roster import Roster
 from schema.models import Agency, AuditEntry, RosterVersion
 
 
-class RosterNotLoaded(Exception):
+class RosterNotLoaded(UserError):
     """The database has no roster yet."""
+
+    def __init__(self) -> None:
+        super().__init__("roster_not_loaded", "Chưa nạp danh sách đơn vị báo cáo: hãy chạy «phoihop init».", status=503)
 
 
 def save_roster(session: Session, roster: Roster, source: str, actor: str) -> tuple[RosterVersion, bool]:
@@ -52,7 +56,7 @@ def save_roster(session: Session, roster: Roster, source: str, actor: str) -> tu
 def current_roster_version(session: Session) -> RosterVersion:
     version = session.scalars(select(RosterVersion).order_by(RosterVersion.id.desc()).limit(1)).first()
     if version is None:
-        raise RosterNotLoaded("Chưa nạp danh sách đơn vị báo cáo: hãy chạy «phoihop init».")
+        raise RosterNotLoaded()
     return version
 
 
@@ -60,8 +64,13 @@ _validated: dict[str, Roster] = {}
 
 
 def current_roster(session: Session) -> Roster:
-    """The roster in force; validated once per stored version (the API asks on every request)."""
-    version = current_roster_version(session)
-    if version.sha256 not in _validated:
-        _validated[version.sha256] = Roster.model_validate(version.document)
-    return _validated[version.sha256]
+    """The roster in force; read and validated once per stored version (the API asks on every request)."""
+    newest = session.execute(
+        select(RosterVersion.id, RosterVersion.sha256).order_by(RosterVersion.id.desc()).limit(1)
+    ).first()
+    if newest is None:
+        raise RosterNotLoaded()
+    if newest.sha256 not in _validated:
+        document = session.scalar(select(RosterVersion.document).where(RosterVersion.id == newest.id))
+        _validated[newest.sha256] = Roster.model_validate(document)
+    return _validated[newest.sha256]

@@ -72,3 +72,24 @@ def set_figure(code: str, value):
         book["Số liệu"].cell(row_of(book, code), 4).value = value
 
     return change
+
+
+def sample_uploads(roster: Roster, count: int, tag: str = "") -> list[tuple[str, bytes]]:
+    """`count` distinct valid forms, round-robin over the sample cycle's agencies (as on a deadline's last day).
+
+    Each is the agency's sample return with one paragraph of its own, so every upload is a new version.
+    """
+    from agencies.samples import load_samples
+
+    samples = load_samples()
+    agencies = list(samples.returns)
+    blanks: dict[str, bytes] = {}
+    uploads = []
+    for i in range(count):
+        agency = agencies[i % len(agencies)]
+        blank = blanks.setdefault(agency, blank_form(roster, agency, samples.period))
+        sample = samples.returns[agency]
+        narrative = {code: list(paragraphs) for code, paragraphs in sample.narrative.items()}
+        narrative.setdefault(roster.form_for(agency).narrative[0].code, []).append(f"Lần gửi {tag}{i}.")
+        uploads.append((agency, fill_form(blank, figures=sample.figures, narrative=narrative)))
+    return uploads

@@ -6,12 +6,15 @@ from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from agencies.calendar import PeriodIdError, parse_period
-from portal.deps import Coordinator, CurrentPrincipal, RosterDep, SessionDep
+from portal.deps import Coordinator, CurrentPrincipal, Database
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import WithdrawError, withdraw_return
+from schema.models import Return
 from schema.periods import PeriodError, get_period
+from schema.roster_store import current_roster
 
 router = APIRouter(tags=["periods"])
 
@@ -48,23 +51,31 @@ def _period_id(text: str) -> str:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
 
 
-@router.get("/periods/{period}/completeness", response_model=CompletenessOut)
-def completeness(period: str, session: SessionDep, roster: RosterDep, _: Coordinator) -> CompletenessOut:
-    """Tình hình gửi báo cáo của các đơn vị trong kỳ (chỉ cơ quan tổng hợp)."""
+def _completeness(session: Session, period_id: str) -> dict:
     try:
-        row = get_period(session, _period_id(period))
+        row = get_period(session, period_id)
     except PeriodError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    return CompletenessOut.model_validate(completeness_document(row.id, period_completeness(session, roster, row)))
+    return completeness_document(row.id, period_completeness(session, current_roster(session), row))
+
+
+@router.get("/periods/{period}/completeness", response_model=CompletenessOut)
+async def completeness(period: str, database: Database, _: Coordinator) -> CompletenessOut:
+    """Tình hình gửi báo cáo của các đơn vị trong kỳ (chỉ cơ quan tổng hợp)."""
+    return CompletenessOut.model_validate(await database.run(_completeness, _period_id(period)))
+
+
+def _withdraw(session: Session, agency_id: str, period_id: str, actor: str, reason: str) -> Return:
+    try:
+        return withdraw_return(session, agency_id, period_id, actor, reason)
+    except WithdrawError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
 
 
 @router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)
-def withdraw(period: str, body: WithdrawalIn, session: SessionDep, principal: CurrentPrincipal) -> WithdrawalOut:
+async def withdraw(period: str, body: WithdrawalIn, database: Database, principal: CurrentPrincipal) -> WithdrawalOut:
     """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
     if principal.agency_id is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.")
-    try:
-        row = withdraw_return(session, principal.agency_id, _period_id(period), principal.actor, body.reason)
-    except WithdrawError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    row = await database.run(_withdraw, principal.agency_id, _period_id(period), principal.actor, body.reason)
     return WithdrawalOut(id=row.id, version=row.version, status=row.status)

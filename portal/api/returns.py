@@ -8,11 +8,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from agencies.file_safety import DEFAULT_LIMITS
-from portal.deps import CurrentPrincipal, RosterDep, SessionDep
+from portal.deps import CurrentPrincipal, Database
+from schema.credentials import Principal
 from schema.intake import Receipt, receipt_of, submit_return
 from schema.models import Return
+from schema.roster_store import current_roster
 
 router = APIRouter(tags=["returns"])
 
@@ -83,18 +86,10 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
         422: {"model": RefusalOut},
     },
 )
-async def post_return(request: Request, session: SessionDep, roster: RosterDep, principal: CurrentPrincipal) -> Any:
+async def post_return(request: Request, database: Database, principal: CurrentPrincipal) -> Any:
     """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
-    data, filename = await _body(request)
-    receipt = submit_return(
-        session,
-        roster,
-        data,
-        channel="api",
-        actor=principal.actor,
-        filename=filename,
-        agency_id=principal.agency_id,
-    )
+    data, filename = await _body(request)  # read in full before any database work starts
+    receipt = await database.run(_submit, data, filename, principal)
     out = _receipt(receipt)
     if not receipt.accepted:
         errors = [ProblemOut(**p.model_dump(mode="json")) for p in receipt.errors]
@@ -105,10 +100,29 @@ async def post_return(request: Request, session: SessionDep, roster: RosterDep, 
     return out
 
 
-@router.get("/returns/{return_id}", response_model=ReceiptOut)
-def get_return(return_id: int, session: SessionDep, principal: CurrentPrincipal) -> ReceiptOut:
-    """Biên nhận của một lần gửi; đơn vị chỉ xem được báo cáo của mình."""
+def _submit(session: Session, data: bytes, filename: str | None, principal: Principal) -> Receipt:
+    return submit_return(
+        session,
+        current_roster(session),
+        data,
+        channel="api",
+        actor=principal.actor,
+        filename=filename,
+        agency_id=principal.agency_id,
+    )
+
+
+def _own_receipt(session: Session, return_id: int, principal: Principal) -> Receipt | None:
     row = session.get(Return, return_id)
     if row is None or (principal.role == "agency" and row.agency_id != principal.agency_id):
+        return None
+    return receipt_of(row)
+
+
+@router.get("/returns/{return_id}", response_model=ReceiptOut)
+async def get_return(return_id: int, database: Database, principal: CurrentPrincipal) -> ReceiptOut:
+    """Biên nhận của một lần gửi; đơn vị chỉ xem được báo cáo của mình."""
+    receipt = await database.run(_own_receipt, return_id, principal)
+    if receipt is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Không có biên nhận này.")
-    return _receipt(receipt_of(row))
+    return _receipt(receipt)

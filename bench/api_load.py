@@ -1,0 +1,228 @@
+"""The last day before a deadline: N uploads at once to the API, from the roster's agencies.
+
+Run: .venv/bin/python bench/api_load.py [--uploads 100 500] [--workers 1 4]
+                                        [--databases sqlite postgresql] [--rounds 3]
+For each database and worker count it starts `uvicorn --factory portal.app:create_app` on
+loopback against a fresh database (roster loaded, 2023-H1 open, one credential per agency),
+then, each round, sends every upload at once (distinct filled XLSX forms, one connection
+each) and prints latency p50/p99/max and the answers by status. The floor is the same number
+of requests at once to a page that touches no database (`/api/v1/openapi.json`), sent in the
+same round: `p99 ÷ floor` says what the intake costs over the bare HTTP stack. After the
+rounds the database must hold every upload answered 201, each agency's versions 1..n exactly.
+Writes bench/results/api_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from agencies.roster import load_roster
+from agencies.samples import load_samples
+from schema.credentials import issue_token
+from schema.database import make_engine, make_session_factory
+from schema.migrate import upgrade_to_head
+from schema.models import Return
+from schema.periods import open_period
+from schema.roster_store import save_roster
+from tests.factories import sample_uploads
+
+RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).parent.parent
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PHOIHOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build_uploads(count: int, round_no: int) -> list[tuple[str, bytes]]:
+    return sample_uploads(load_roster(), count, tag=f"{round_no}-")
+
+
+def prepare_database(url: str) -> dict[str, str]:
+    """Migrate, load the roster, open the sample period; one credential per agency."""
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    with make_session_factory(engine)() as session:
+        roster = load_roster()
+        save_roster(session, roster, "bench", "bench")
+        open_period(session, load_samples().period, "bench")
+        tokens = {a.id: issue_token(session, "bench", a.id) for a in roster.agencies()}
+    engine.dispose()
+    return tokens
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "PHOIHOP_DATABASE_URL": url}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "portal.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/openapi.json", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("uvicorn did not start")
+
+
+async def fire(base: str, requests: list[dict], timeout: float) -> list[tuple[int, float]]:
+    """Send every request at once; (status or 0 for a transport error, seconds) each."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
+
+        async def one(request: dict) -> tuple[int, float]:
+            start = time.perf_counter()
+            try:
+                response = await client.request(**request)
+                return response.status_code, time.perf_counter() - start
+            except httpx.HTTPError:
+                return 0, time.perf_counter() - start
+
+        return await asyncio.gather(*(one(r) for r in requests))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def check_versions(url: str) -> dict[str, object]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Return.agency_id, func.count(), func.min(Return.version), func.max(Return.version)).group_by(
+                Return.agency_id
+            )
+        ).all()
+    engine.dispose()
+    stored = sum(count for _, count, _, _ in rows)
+    exact = all(low == 1 and high == count for _, count, low, high in rows)
+    return {"stored": stored, "versions_exact": exact}
+
+
+def run_setting(database: str, workers: int, uploads: int, rounds: int, timeout: float) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        if database == "sqlite":
+            url, drop = f"sqlite:///{tmp}/phoihop.db", None
+        else:
+            name = f"phoihop_bench_{uuid.uuid4().hex[:10]}"
+            admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+            drop = (admin, name)
+        try:
+            tokens = prepare_database(url)
+            process, base = start_server(url, workers)
+            try:
+                return measure(base, tokens, url, uploads, rounds, timeout)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+        finally:
+            if drop:
+                admin, name = drop
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+
+
+def measure(base: str, tokens: dict[str, str], url: str, uploads: int, rounds: int, timeout: float) -> dict:
+    warm = build_uploads(len(tokens), round_no=0)  # one upload per agency: warms every worker's caches
+    asyncio.run(fire(base, [upload_request(tokens, a, d) for a, d in warm], timeout))
+    latencies, floors, answers = [], [], Counter()
+    per_round = []
+    for round_no in range(1, rounds + 1):
+        requests = [upload_request(tokens, a, d) for a, d in build_uploads(uploads, round_no)]
+        floor = asyncio.run(fire(base, [{"method": "GET", "url": "/api/v1/openapi.json"}] * uploads, timeout))
+        results = asyncio.run(fire(base, requests, timeout))
+        times = [t for _, t in results]
+        latencies += times
+        floors += [t for _, t in floor]
+        answers.update(str(status) for status, _ in results)
+        per_round.append({"p50": statistics.median(times), "p99": percentile(times, 99), "max": max(times)})
+    created = answers.get("201", 0) + len(warm)
+    outcome = check_versions(url)
+    return {
+        "answers": dict(answers),
+        "p50_s": statistics.median(latencies),
+        "p99_s": percentile(latencies, 99),
+        "max_s": max(latencies),
+        "floor_p99_s": percentile(floors, 99),
+        "p99_over_floor": percentile(latencies, 99) / percentile(floors, 99),
+        "rounds": per_round,
+        "p99_by_round_min_median_max": [
+            min(r["p99"] for r in per_round),
+            statistics.median(r["p99"] for r in per_round),
+            max(r["p99"] for r in per_round),
+        ],
+        "all_201_stored": outcome["stored"] == created,
+        **outcome,
+    }
+
+
+def upload_request(tokens: dict[str, str], agency: str, data: bytes) -> dict:
+    return {
+        "method": "POST",
+        "url": "/api/v1/returns",
+        "headers": {"Authorization": f"Bearer {tokens[agency]}"},
+        "files": {"file": (f"{agency}.xlsx", data, XLSX)},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--uploads", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args()
+    results = []
+    header = (
+        f"{'database':<11}{'workers':>8}{'at once':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'p99÷floor':>10}  answers"
+    )
+    print(header)
+    for database in args.databases:
+        for workers in args.workers:
+            for uploads in args.uploads:
+                outcome = run_setting(database, workers, uploads, args.rounds, args.timeout)
+                results.append({"database": database, "workers": workers, "uploads": uploads, **outcome})
+                print(
+                    f"{database:<11}{workers:>8}{uploads:>8}{outcome['p50_s']:>8.2f}{outcome['p99_s']:>8.2f}"
+                    f"{outcome['max_s']:>8.2f}{outcome['p99_over_floor']:>10.1f}  {outcome['answers']}"
+                    f"  stored={outcome['stored']} exact={outcome['versions_exact']}",
+                    flush=True,
+                )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "api_load.json").write_text(json.dumps({"rounds": args.rounds, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
