@@ -1,0 +1,56 @@
+"""Faults under a running service, tried for real: the disk fills up under the database."""
+
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from agencies.roster import Roster
+from schema.credentials import issue_token
+from schema.database import make_engine, make_session_factory
+from schema.migrate import upgrade_to_head
+from schema.models import Return
+from schema.periods import open_period
+from schema.roster_store import save_roster
+from tests.factories import sample_uploads
+from tests.live_server import live_server
+from tests.small_disk import fill, small_disk
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_full_disk_is_a_503_in_vietnamese_and_nothing_acknowledged_is_lost(roster: Roster, tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        url = f"sqlite:///{disk / 'phoihop.db'}"
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+        with make_session_factory(engine)() as session:
+            save_roster(session, roster, "test", "test")
+            open_period(session, "2023-H1", "test")
+            token = issue_token(session, "test", "police")
+        forms = [data for agency, data in sample_uploads(roster, 50) if agency == "police"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        with live_server(url, tmp_path / "server.log") as server, httpx.Client(base_url=server.url) as client:
+
+            def upload(data: bytes) -> httpx.Response:
+                return client.post("/api/v1/returns", headers=headers, files={"file": ("f.xlsx", data, XLSX)})
+
+            first = upload(forms[0])
+            assert first.status_code == 201, first.text
+            filler = fill(disk)
+
+            refused = upload(forms[1])
+            assert refused.status_code == 503, refused.text
+            assert refused.json()["code"] == "disk_full"
+            assert "Ổ đĩa đã đầy" in refused.json()["message"] and refused.headers["Retry-After"]
+
+            filler.unlink()
+            again = upload(forms[1])
+            assert again.status_code == 201 and again.json()["version"] == 2, again.text
+            assert "Traceback" not in server.log_text()
+
+        with make_session_factory(engine)() as session:
+            kept = session.scalars(select(Return).order_by(Return.id)).all()
+            assert [(r.id, r.version) for r in kept] == [(first.json()["id"], 1), (again.json()["id"], 2)]
+        engine.dispose()
