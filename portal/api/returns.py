@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
 from portal.deps import CurrentPrincipal, Database
 from schema.credentials import Principal
@@ -60,20 +61,45 @@ def _receipt(receipt: Receipt) -> ReceiptOut:
     )
 
 
+# What a multipart envelope may add to the file it carries (boundaries, headers, a long file name).
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def _too_large(size: int) -> UserError:
+    megabytes = DEFAULT_LIMITS.max_bytes // (1024 * 1024)
+    return UserError(
+        "file_too_large",
+        f"Tệp gửi lên nặng hơn {max(size // (1024 * 1024), megabytes)} MB, vượt giới hạn {megabytes} MB nên không "
+        "được nhận. Biểu mẫu đã điền chỉ nặng vài chục KB: hãy gửi đúng tệp biểu mẫu, không chèn ảnh.",
+        status=status.HTTP_413_CONTENT_TOO_LARGE,
+    )
+
+
 async def _body(request: Request) -> tuple[bytes, str | None]:
-    """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON)."""
+    """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON).
+
+    A body declared (Content-Length) or found larger than the limit is refused with a 413
+    before it is read in full; it is not a return and nothing is kept.
+    """
+    limit = DEFAULT_LIMITS.max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + MULTIPART_ALLOWANCE:
+        raise _too_large(int(declared))
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         async with request.form(max_files=1, max_fields=5) as form:  # closes the spooled upload
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Thiếu phần «file» chứa tệp báo cáo.")
-            return await upload.read(DEFAULT_LIMITS.max_bytes + 1), upload.filename
+            data = await upload.read(limit + 1)
+            if len(data) > limit:
+                raise _too_large(len(data))
+            return data, upload.filename
     body = bytearray()
-    async for chunk in request.stream():  # past the limit the rest is not read; the intake refuses it
+    async for chunk in request.stream():
         body += chunk
-        if len(body) > DEFAULT_LIMITS.max_bytes:
-            break
+        if len(body) > limit:
+            raise _too_large(len(body))
     return bytes(body), None
 
 
@@ -83,7 +109,9 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
     response_model=ReceiptOut,
     responses={
         200: {"model": ReceiptOut, "description": "the same file was already received"},
+        413: {"description": "the file is larger than the limit; nothing is kept"},
         422: {"model": RefusalOut},
+        503: {"description": "busy or the database is unavailable; send again after Retry-After seconds"},
     },
 )
 async def post_return(request: Request, database: Database, principal: CurrentPrincipal) -> Any:

@@ -3,6 +3,7 @@
 import json
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
@@ -120,3 +121,23 @@ def test_the_openapi_contract_is_published(http: httpx.Client) -> None:
     )
     assert http.get("/docs").status_code == 404, "no documentation page that loads scripts from a CDN"
     json.dumps(spec)
+
+
+def test_a_file_over_the_limit_is_refused_413_before_it_is_read_and_nothing_is_kept(
+    http: httpx.Client, loaded: Session
+) -> None:
+    from agencies.file_safety import DEFAULT_LIMITS
+
+    token = issue_token(loaded, "test", "police")
+    declared = upload(http, token, b"PK" + b"\0" * (DEFAULT_LIMITS.max_bytes + 70_000))
+    assert declared.status_code == 413
+    assert declared.json()["code"] == "file_too_large" and "vượt giới hạn 20 MB" in declared.json()["message"]
+
+    def chunks():  # no Content-Length: the server finds out while reading, and stops
+        for _ in range(DEFAULT_LIMITS.max_bytes // 65536 + 2):
+            yield b"{" * 65536
+
+    streamed = http.post("/api/v1/returns", headers=bearer(token), content=chunks())
+    assert streamed.status_code == 413 and streamed.json()["code"] == "file_too_large"
+    loaded.expire_all()
+    assert loaded.scalars(select(Blob)).all() == [] and loaded.scalars(select(Return)).all() == []
