@@ -17,6 +17,7 @@ Dead runs: a run holds an exclusive flock on `<run>.lock` while its process live
 drops it when the process dies, however it dies. Each run first adopts the claims of every
 run folder whose lock it can take, and files left directly in `.processing/` by the layout
 before run folders. Two runs never take the same entry: every claim is a rename.
+Keeping and filing away each claimed entry, one at a time: schema/filing.py.
 """
 
 from __future__ import annotations
