@@ -1,103 +1,125 @@
 """Collect returns from the drop folder the coordinator saves e-mailed attachments into.
 
-Each file is kept byte for byte through the intake, then moved to processed/ or rejected/
-with a sidecar of its receipt or errors; an artifact tells, per agency, what arrived and
-what was wrong. Safe to re-run, and safe with two runs at once (see schema/inbox.py).
+The run holds its claim on the folder (schema/inbox.py) for its whole life, takes what dead
+runs left and every new file, then keeps each file in a task of its own: one file's bug never
+stops the others (it is filed to rejected/ as an internal error), and a fault of the database
+or the disk is retried, then leaves that file — and, the world being down, those after it —
+claimed for the next run. An artifact tells, per agency, what arrived and what became of it.
+Safe to re-run, safe with two runs at once, safe when a run is killed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from phoihop.settings import Settings
 from schema.database import make_engine, make_session_factory
-from schema.inbox import Claimed, claim_files, file_away, ingest_claimed
-from schema.intake import Receipt
+from schema.faults import fault_of
+from schema.filing import Outcome, keep_claimed
+from schema.inbox import Claimed, InboxRun, claim_files
 from schema.roster_store import current_roster
+
+RESULTS = {
+    "duplicate": "Trùng tệp đã nhận",
+    "invalid": "Không hợp lệ",
+    "refused": "Bị từ chối",
+    "left": "Chưa xử lý xong; lần chạy sau sẽ xử lý lại",
+}
+
+
+def _result(outcome: Outcome) -> str:
+    if outcome.status == "accepted" and outcome.receipt is not None:
+        return f"Đã nhận, phiên bản {outcome.receipt.version}"
+    return RESULTS[outcome.status]
+
+
+@contextmanager
+def _session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
 def load_roster_in_force(database_url: str) -> Roster:
     """The roster the database holds."""
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            return current_roster(session)
-    finally:
-        engine.dispose()
+    with _session(database_url) as session:
+        return current_roster(session)
 
 
 @task(cache_policy=NO_CACHE)
-def claim_inbox(inbox: Path, roster: Roster) -> list[Claimed]:
-    """Take the new files of the drop folder for this run."""
-    return claim_files(inbox, roster)
+def claim_inbox(run: InboxRun, roster: Roster) -> list[Claimed]:
+    """Take what dead runs left and the new files of the drop folder, for this run."""
+    return claim_files(run, roster)
 
 
-@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
-def ingest_files(claimed: list[Claimed], roster: Roster, database_url: str) -> list[Receipt]:
-    """Keep each file and check it; a retry resubmits the same bytes, which never doubles a version."""
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            return ingest_claimed(session, roster, claimed)
-    finally:
-        engine.dispose()
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE, task_run_name="keep-{item.name}")
+def keep_file(item: Claimed, run: InboxRun, roster: Roster, database_url: str) -> Outcome:
+    """Keep one file, check it, file it away with its sidecar; only a fault of the world fails (and retries)."""
+    with _session(database_url) as session:
+        return keep_claimed(session, roster, run, item, log=get_run_logger())
 
 
 @task(cache_policy=NO_CACHE)
-def file_away_all(claimed: list[Claimed], receipts: list[Receipt], inbox: Path, roster: Roster) -> list[Path]:
-    """Move each file to processed/ or rejected/ with its sidecar."""
-    return [file_away(item, receipt, inbox, roster) for item, receipt in zip(claimed, receipts, strict=True)]
-
-
-@task(cache_policy=NO_CACHE)
-def publish_arrivals(claimed: list[Claimed], receipts: list[Receipt], roster: Roster) -> None:
-    """A table artifact: per agency, what arrived and what was wrong."""
+def publish_arrivals(outcomes: list[Outcome], roster: Roster) -> None:
+    """A table artifact: per agency, what arrived and what became of it."""
     rows = []
-    for item, receipt in zip(claimed, receipts, strict=True):
-        agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
-        if receipt.duplicate:
-            outcome = "Trùng tệp đã nhận"
-        elif receipt.accepted:
-            outcome = f"Đã nhận, phiên bản {receipt.version}"
-        else:
-            outcome = "Không hợp lệ"
+    for outcome in outcomes:
+        agency = roster.agency(outcome.agency_id) if outcome.agency_id else None
         rows.append(
             {
                 "Đơn vị": agency.name if agency else "(chưa xác định)",
-                "Tệp": item.name,
-                "Kỳ": receipt.period_id or "",
-                "Kết quả": outcome,
-                "Lỗi": "; ".join(p.message for p in receipt.errors),
+                "Tệp": outcome.name,
+                "Kỳ": (outcome.receipt.period_id if outcome.receipt else None) or "",
+                "Kết quả": _result(outcome),
+                "Lỗi": "; ".join(p.message for p in outcome.errors),
             }
         )
     rows.sort(key=lambda row: (row["Đơn vị"], row["Tệp"]))
-    accepted = sum(1 for r in receipts if r.accepted)
+    accepted = sum(o.accepted for o in outcomes)
+    left = sum(o.status == "left" for o in outcomes)
     create_table_artifact(
         key="collect-inbox",
         table=rows,
-        description=f"Thư mục nhận báo cáo: {len(receipts)} tệp, {accepted} được nhận, {len(receipts) - accepted} bị từ chối.",
+        description=f"Thư mục nhận báo cáo: {len(outcomes)} tệp, {accepted} được nhận, "
+        f"{len(outcomes) - accepted - left} bị từ chối, {left} chờ lần chạy sau.",
     )
 
 
 @flow(name="collect")
 def collect(inbox: str = "var/inbox", database_url: str | None = None) -> dict[str, int]:
-    """Ingest every new file of the drop folder; returns how many were accepted and rejected."""
+    """Ingest every new file of the drop folder; returns how many were accepted, rejected and left for later."""
     url = database_url or Settings().resolved_database_url
-    folder = Path(inbox)
+    logger = get_run_logger()
     roster = load_roster_in_force(url)
-    claimed = claim_inbox(folder, roster)
-    receipts = ingest_files(claimed, roster, url)
-    file_away_all(claimed, receipts, folder, roster)
-    publish_arrivals(claimed, receipts, roster)
-    summary = {"files": len(receipts), "accepted": sum(r.accepted for r in receipts)}
-    summary["rejected"] = summary["files"] - summary["accepted"]
-    get_run_logger().info("inbox %s: %s", folder, summary)
+    outcomes: list[Outcome] = []
+    with InboxRun(inbox) as run:
+        claimed = claim_inbox(run, roster)
+        for n, item in enumerate(claimed):
+            state = keep_file(item, run, roster, url, return_state=True)
+            if state.is_completed():
+                outcomes.append(state.result())
+                continue
+            outcomes.append(Outcome(item.name, item.agency_hint, filed=None))
+            if fault_of(state.result(raise_on_failure=False)) is not None:
+                logger.error("the database or the disk is failing: %d files left for the next run", len(claimed) - n)
+                outcomes += [Outcome(rest.name, rest.agency_hint, filed=None) for rest in claimed[n + 1 :]]
+                break
+    publish_arrivals(outcomes, roster)
+    summary = {"files": len(outcomes), "accepted": sum(o.accepted for o in outcomes)}
+    summary["left"] = sum(o.status == "left" for o in outcomes)
+    summary["rejected"] = summary["files"] - summary["accepted"] - summary["left"]
+    logger.info("inbox %s: %s", inbox, summary)
     return summary
 
 

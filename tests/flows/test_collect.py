@@ -1,15 +1,30 @@
-"""The collect flow, run for real under Prefect on a drop folder of good and bad files."""
+"""The collect flow, run for real under Prefect on a drop folder of good and bad files, links, crashes,
+a dead run's claims and a database that fails."""
 
+import hashlib
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
-from schema.inbox import PROCESSED, REJECTED
+from schema.database import make_engine, make_session_factory
+from schema.inbox import PROCESSED, PROCESSING, REJECTED
 from schema.models import Blob, Return
-from tests.factories import POLICE_FIGURES, blank_form, fill_form, filled_form
+from tests.drop_folder import (
+    OVERFLOWING,
+    Claimer,
+    customs_return,
+    drop,
+    embedded_database,
+    filed,
+    inject_intake_bug,
+    link_outside,
+    outside_world,
+    police_return,
+)
+from tests.factories import blank_form, fill_form, filled_form
 from tests.flows.artifacts import read_artifact
 
 
@@ -18,23 +33,21 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
 ) -> None:
     from flows.collect import collect
 
-    inbox = tmp_path / "inbox"
-    (inbox / "customs").mkdir(parents=True)
-    (inbox / "police.xlsx").write_bytes(filled_form(roster, "police", figures=POLICE_FIGURES))
-    (inbox / "customs" / "hq.xlsx").write_bytes(
-        fill_form(blank_form(roster, "customs"), figures={"violation_cases": 0})
-    )
-    (inbox / "bao-cao.pdf").write_bytes(b"%PDF-1.4")
     bad = filled_form(roster, "firm-vnpt", figures={"infrastructure_incidents": -2})
-    (inbox / "vnpt.xlsx").write_bytes(bad)
+    inbox = drop(
+        tmp_path / "inbox",
+        {
+            "police.xlsx": police_return(roster),
+            "customs/hq.xlsx": customs_return(roster),
+            "bao-cao.pdf": b"%PDF-1.4",
+            "vnpt.xlsx": bad,
+        },
+    )
 
     summary = collect(inbox=str(inbox), database_url=database_url)
-    assert summary == {"files": 4, "accepted": 2, "rejected": 2}
-    assert sorted(p.name for p in (inbox / PROCESSED).glob("*.xlsx")) == ["hq.xlsx", "police.xlsx"]
-    assert sorted(p.name for p in (inbox / REJECTED).iterdir() if not p.name.endswith((".txt", ".json"))) == [
-        "bao-cao.pdf",
-        "vnpt.xlsx",
-    ]
+    assert summary == {"files": 4, "accepted": 2, "rejected": 2, "left": 0}
+    assert filed(inbox / PROCESSED) == ["hq.xlsx", "police.xlsx"]
+    assert filed(inbox / REJECTED) == ["bao-cao.pdf", "vnpt.xlsx"]
     loaded.expire_all()
     assert {r.channel for r in loaded.scalars(select(Return))} == {"folder"}
     assert loaded.get(Blob, json.loads((inbox / REJECTED / "vnpt.xlsx.json").read_text())["sha256"]).content == bad
@@ -48,4 +61,87 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
     assert by_file["vnpt.xlsx"]["Kết quả"] == "Không hợp lệ" and "số âm" in by_file["vnpt.xlsx"]["Lỗi"]
     assert by_file["bao-cao.pdf"]["Đơn vị"] == "(chưa xác định)"
 
-    assert collect(inbox=str(inbox), database_url=database_url) == {"files": 0, "accepted": 0, "rejected": 0}
+    assert collect(inbox=str(inbox), database_url=database_url) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
+
+
+def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
+    prefect_api: None, loaded: Session, roster: Roster, database_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Links to the outside, a file that crashes the reader, a bug injected into the intake for one file
+    (fault injection: the intake as the folder calls it raises for those bytes), and the claims of a
+    run killed with SIGKILL — all in one run, beside good files that are accepted in that same run."""
+    from flows.collect import collect
+
+    outside = outside_world(tmp_path, secret=police_return(roster, accounts_removed=99), form=customs_return(roster, 1))
+    district = fill_form(blank_form(roster, "district-khoai-chau"), figures={"violation_cases": 2})
+    inbox = drop(tmp_path / "inbox", {"kc.xlsx": district})
+    with Claimer(inbox) as dead:
+        dead.go()
+        assert [path.rpartition("/")[2] for path in dead.claimed()] == ["kc.xlsx"]
+    links = link_outside(inbox, tmp_path / "outside")
+    cursed = b"%PDF-1.4 cursed"
+    inject_intake_bug(monkeypatch, cursed)
+    drop(
+        inbox,
+        {
+            "police/bao-cao-6-thang.xlsx": police_return(roster),
+            "overflow.json": OVERFLOWING,
+            "police/cursed.pdf": cursed,
+        },
+    )
+    summary = collect(inbox=str(inbox), database_url=database_url)
+    assert summary == {"files": 4 + len(links), "accepted": 2, "rejected": 2 + len(links), "left": 0}
+    assert filed(inbox / PROCESSED) == ["bao-cao-6-thang.xlsx", "kc.xlsx"]
+    assert filed(inbox / REJECTED) == sorted(["cursed.pdf", "overflow.json"] + [n.rpartition("/")[2] for n in links])
+    assert list((inbox / PROCESSING).iterdir()) == [], "the dead run's folder and lock are gone, and this run's"
+    assert {path: path.read_bytes() for path in outside} == outside, "outside, every file is where it was, unchanged"
+    loaded.expire_all()
+    digests = [hashlib.sha256(data).hexdigest() for data in outside.values()]
+    assert loaded.scalars(select(Blob.sha256).where(Blob.sha256.in_(digests))).all() == []
+    accepted = loaded.execute(select(Return.agency_id, Return.version).where(Return.status == "accepted"))
+    assert sorted(tuple(row) for row in accepted) == [("district-khoai-chau", 1), ("police", 1)]
+
+    rows = {row["Tệp"]: row for row in json.loads(read_artifact("collect-inbox").data)}
+    assert sorted(rows) == sorted(
+        ["bao-cao-6-thang.xlsx", "kc.xlsx", "cursed.pdf", "overflow.json"] + [n.rpartition("/")[2] for n in links]
+    )
+    assert rows["kc.xlsx"]["Đơn vị"] == "UBND huyện Khoái Châu" and rows["kc.xlsx"]["Kết quả"] == "Đã nhận, phiên bản 1"
+    for name in (n.rpartition("/")[2] for n in links):
+        assert rows[name]["Kết quả"] == "Bị từ chối" and "liên kết" in rows[name]["Lỗi"], name
+    assert rows["tai-lieu"]["Đơn vị"] == "Công an tỉnh Hưng Yên", "a link in an agency folder is reported for it"
+    assert rows["cursed.pdf"]["Kết quả"] == "Bị từ chối" and "lỗi nội bộ" in rows["cursed.pdf"]["Lỗi"]
+    assert rows["overflow.json"]["Kết quả"] in ("Bị từ chối", "Không hợp lệ") and rows["overflow.json"]["Lỗi"]
+
+
+def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
+    prefect_api: None, roster: Roster, tmp_path: Path, monkeypatch
+) -> None:
+    """The fault is real: the embedded database opened read-only (SQLite's `mode=ro`), so the roster loads and
+    every write fails. The keep task still retries three times, without the waits between tries."""
+    import flows.collect
+    from flows.collect import collect
+
+    monkeypatch.setattr(flows.collect, "keep_file", flows.collect.keep_file.with_options(retry_delay_seconds=0))
+    path = tmp_path / "db" / "phoihop.db"
+    url = embedded_database(path, roster)
+    inbox = drop(tmp_path / "inbox", {"customs/hq.xlsx": customs_return(roster), "police.xlsx": police_return(roster)})
+
+    left = collect(inbox=str(inbox), database_url=f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert left == {"files": 2, "accepted": 0, "rejected": 0, "left": 2}
+    rows = json.loads(read_artifact("collect-inbox").data)
+    assert {row["Tệp"]: row["Kết quả"] for row in rows} == dict.fromkeys(
+        ["hq.xlsx", "police.xlsx"], "Chưa xử lý xong; lần chạy sau sẽ xử lý lại"
+    )
+    assert filed(inbox / PROCESSED) == filed(inbox / REJECTED) == []
+    assert sorted(p.name for p in (inbox / PROCESSING).glob("*/*/*")) == ["hq.xlsx", "police.xlsx"]
+
+    assert collect(inbox=str(inbox), database_url=url) == {"files": 2, "accepted": 2, "rejected": 0, "left": 0}
+    assert filed(inbox / PROCESSED) == ["hq.xlsx", "police.xlsx"] and list((inbox / PROCESSING).iterdir()) == []
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        assert sorted(tuple(r) for r in session.execute(select(Return.agency_id, Return.version))) == [
+            ("customs", 1),
+            ("police", 1),
+        ]
+        assert session.scalar(select(func.count()).select_from(Blob)) == 2
+    engine.dispose()
