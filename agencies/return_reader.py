@@ -8,12 +8,14 @@ does). The file type comes from the content (file_safety.py), never from the nam
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from agencies.bounds import NUMBER_TEXT_MAX
 from agencies.file_safety import DEFAULT_LIMITS, Limits, inspect_file
 from agencies.form_layout import (
     CODE_HEADER,
@@ -42,6 +44,13 @@ class Located:
     formula: bool = False  # the cell holds a formula; `value` is Excel's cached result
 
 
+@dataclass(frozen=True)
+class HugeNumber:
+    """A JSON number too large to hold as it is written (past a float, or a very long integer); never accepted."""
+
+    text: str
+
+
 @dataclass
 class ReturnContent:
     """What a return file says, before any rule is applied."""
@@ -53,6 +62,7 @@ class ReturnContent:
     figures: dict[str, Located] = field(default_factory=dict)
     narrative: dict[str, list[Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    figures_refused: bool = False  # the figures as a whole are already refused (said once): none is checked
 
 
 Rows = list[list[Any]]
@@ -107,17 +117,20 @@ def _locate_sheets(book: CalamineWorkbook) -> tuple[dict[str, tuple[str, Rows]],
     return found, extra
 
 
-def _formula_cells(data: bytes, sheet: str) -> set[str]:
-    """Cells of `sheet` holding a formula (only looked for when the file has formulas)."""
+def _formula_cells(data: bytes, sheets: list[str]) -> dict[str, set[str]]:
+    """Cells of each of `sheets` holding a formula (only looked for when the file has formulas)."""
     from openpyxl import load_workbook  # only for the rare workbook with formulas
 
     book = load_workbook(BytesIO(data), read_only=True, data_only=False)
     try:
         return {
-            cell.coordinate
-            for row in book[sheet].iter_rows()
-            for cell in row
-            if isinstance(cell.value, str) and cell.value.startswith("=")
+            sheet: {
+                cell.coordinate
+                for row in book[sheet].iter_rows()
+                for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")
+            }
+            for sheet in sheets
         }
     finally:
         book.close()
@@ -163,7 +176,7 @@ def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: R
         content.figures[code] = Located(value, name, where, formula=where in formulas)
 
 
-def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> None:
+def _read_narrative(sheet: tuple[str, Rows] | None, formulas: set[str], content: ReturnContent) -> None:
     if sheet is None:
         return
     name, rows = sheet
@@ -176,6 +189,9 @@ def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> N
         raw = row[text_col] if text_col < len(row) else ""
         text = raw.strip() if isinstance(raw, str) else ("" if is_blank(raw) else str(raw))
         if not text:
+            if cell_name(r, text_col) in formulas:  # a formula Excel never computed: its text is unknown
+                where = {"sheet": name, "cell": cell_name(r, text_col)}
+                content.problems.append(problem("narrative_formula_without_value", severity=Severity.WARNING, **where))
             continue
         if not section:
             content.problems.append(problem("paragraph_without_section", sheet=name, cell=cell_name(r, text_col)))
@@ -194,24 +210,40 @@ def read_workbook(data: bytes, kind: str = "xlsx", has_formulas: bool = False) -
     except (CalamineError, ValueError, OSError) as exc:
         content.problems.append(problem("unreadable_workbook", detail=str(exc)[:200]))
         return content
-    formulas = set()
-    if has_formulas and kind == "xlsx" and "figures" in sheets:
-        formulas = _formula_cells(data, sheets["figures"][0])
+    names = {role: sheets[role][0] for role in ("figures", "narrative") if role in sheets}
+    formulas = _formula_cells(data, list(names.values())) if has_formulas and kind == "xlsx" else {}
     _read_metadata(sheets.get("meta"), content)
-    _read_figures(sheets.get("figures"), formulas, content)
-    _read_narrative(sheets.get("narrative"), content)
+    _read_figures(sheets.get("figures"), formulas.get(names.get("figures"), set()), content)
+    _read_narrative(sheets.get("narrative"), formulas.get(names.get("narrative"), set()), content)
     for name in extra:
         content.problems.append(problem("extra_sheet_ignored", sheet=name, sheet_name=name, severity=Severity.WARNING))
     return content
 
 
+def _json_int(text: str) -> int | HugeNumber:
+    # Python refuses to convert integers of over 4,300 digits; any over NUMBER_TEXT_MAX is refused anyway.
+    return int(text) if len(text) <= NUMBER_TEXT_MAX else HugeNumber(text)
+
+
+def _json_float(text: str) -> float | HugeNumber:
+    number = float(text)  # `1e400` becomes inf: the number was written, it is only too large
+    return number if math.isfinite(number) else HugeNumber(text)
+
+
 def read_json(data: bytes) -> ReturnContent:
-    """The JSON return of DESIGN §5: agency, period, form, indicators, narrative."""
+    """The JSON return of DESIGN §5: agency, period, form, indicators, narrative.
+
+    Numbers are read by hooks that never fail, so that a number too large is refused naming its
+    field; the literals NaN and Infinity are read as floats and refused by the check.
+    """
     content = ReturnContent(format="json")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_int=_json_int, parse_float=_json_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         content.problems.append(problem("invalid_json", detail=str(exc)[:200]))
+        return content
+    except RecursionError:  # arrays or objects nested past Python's recursion limit (about 1,000 levels)
+        content.problems.append(problem("too_deep", field="(gốc)"))
         return content
     return read_json_document(document, content)
 
@@ -230,6 +262,7 @@ def read_json_document(document: Any, content: ReturnContent | None = None) -> R
     indicators = document.get("indicators", {})
     if not isinstance(indicators, dict):
         content.problems.append(problem("json_shape", field="indicators", detail="phải là đối tượng {mã: số}"))
+        content.figures_refused = True
         indicators = {}
     for code, value in indicators.items():
         content.figures[str(code)] = Located(value, field=f"indicators.{code}")
@@ -243,9 +276,9 @@ def read_json_document(document: Any, content: ReturnContent | None = None) -> R
                 problem("json_shape", field=f"narrative.{section}", detail="phải là danh sách đoạn văn")
             )
             continue
-        content.narrative[str(section)] = [
-            Located(p.strip(), field=f"narrative.{section}[{i}]") for i, p in enumerate(paragraphs) if p.strip()
-        ]
+        kept = [Located(p.strip(), field=f"narrative.{section}[{i}]") for i, p in enumerate(paragraphs) if p.strip()]
+        if kept:  # a section with nothing written says nothing
+            content.narrative[str(section)] = kept
     return content
 
 

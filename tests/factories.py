@@ -7,6 +7,7 @@ from typing import Any
 
 from agencies.calendar import parse_period
 from agencies.form_filling import fill_form_workbook as fill_form
+from agencies.form_layout import META_SHEET
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 
@@ -70,5 +71,15 @@ def set_figure(code: str, value):
 
     def change(book) -> None:
         book["Số liệu"].cell(row_of(book, code), 4).value = value
+
+    return change
+
+
+def set_meta(key: str, value):
+    """An edit that types `value` in the metadata sheet's cell for `key` (column C)."""
+
+    def change(book) -> None:
+        sheet = book[META_SHEET]
+        sheet.cell(next(c.row for c in sheet["A"] if c.value == key), 3).value = value
 
     return change
