@@ -25,7 +25,7 @@ from agencies.bounds import (
 )
 from agencies.form_layout import META_LABELS
 from agencies.problems import Problem, problem
-from agencies.return_reader import Located, ReturnContent
+from agencies.return_content import Located, ReturnContent
 
 IDENTITY_MAX = {"agency": AGENCY_ID_MAX, "period": PERIOD_TEXT_MAX, "form": FORM_REF_MAX}
 

@@ -13,7 +13,7 @@ from agencies.form_layout import FIGURES_SHEET
 from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
 from agencies.return_bounds import capped, where, within_bounds
-from agencies.return_reader import HugeNumber, Located, ReturnContent, is_blank
+from agencies.return_content import HugeNumber, Located, ReturnContent, is_blank
 from agencies.roster import Roster
 from agencies.rules import rule_holds
 from agencies.vn_numbers import Unreadable, parse_number

@@ -2,20 +2,17 @@
 
 Figures are found by their code, never by row number; sheets by their name, else by their
 content (an officer may rename a sheet); nothing here judges the values (return_check.py
-does). The file type comes from the content (file_safety.py), never from the name.
+does). The file type comes from the content (file_safety.py), never from the name; JSON is
+read by json_return.py, into the same ReturnContent (return_content.py).
 """
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from agencies.bounds import NUMBER_TEXT_MAX
 from agencies.file_safety import DEFAULT_LIMITS, Limits, inspect_file
 from agencies.form_layout import (
     CODE_HEADER,
@@ -28,53 +25,15 @@ from agencies.form_layout import (
     VALUE_HEADER,
     cell_name,
 )
-from agencies.problems import Problem, Severity, problem
-
-REQUIRED_META = ("agency", "period", "form")
-
-
-@dataclass(frozen=True)
-class Located:
-    """A value as read, and where: `sheet`+`cell` in a workbook, `field` in JSON."""
-
-    value: Any
-    sheet: str | None = None
-    cell: str | None = None
-    field: str | None = None
-    formula: bool = False  # the cell holds a formula; `value` is Excel's cached result
-
-
-@dataclass(frozen=True)
-class HugeNumber:
-    """A JSON number too large to hold as it is written (past a float, or a very long integer); never accepted."""
-
-    text: str
-
-
-@dataclass
-class ReturnContent:
-    """What a return file says, before any rule is applied."""
-
-    format: str  # xlsx / ods / xls / json / pdf / unknown
-    agency: Located | None = None
-    period: Located | None = None
-    form: Located | None = None
-    figures: dict[str, Located] = field(default_factory=dict)
-    narrative: dict[str, list[Located]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    figures_refused: bool = False  # the figures as a whole are already refused (said once): none is checked
-
+from agencies.json_return import read_json
+from agencies.problems import Severity, problem
+from agencies.return_content import REQUIRED_META, Located, ReturnContent, is_blank
 
 Rows = list[list[Any]]
 
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def is_blank(value: Any) -> bool:
-    """An empty cell: nothing, or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _find_header(rows: Rows, *titles: str) -> tuple[int, list[int]] | None:
@@ -217,68 +176,6 @@ def read_workbook(data: bytes, kind: str = "xlsx", has_formulas: bool = False) -
     _read_narrative(sheets.get("narrative"), formulas.get(names.get("narrative"), set()), content)
     for name in extra:
         content.problems.append(problem("extra_sheet_ignored", sheet=name, sheet_name=name, severity=Severity.WARNING))
-    return content
-
-
-def _json_int(text: str) -> int | HugeNumber:
-    # Python refuses to convert integers of over 4,300 digits; any over NUMBER_TEXT_MAX is refused anyway.
-    return int(text) if len(text) <= NUMBER_TEXT_MAX else HugeNumber(text)
-
-
-def _json_float(text: str) -> float | HugeNumber:
-    number = float(text)  # `1e400` becomes inf: the number was written, it is only too large
-    return number if math.isfinite(number) else HugeNumber(text)
-
-
-def read_json(data: bytes) -> ReturnContent:
-    """The JSON return of DESIGN §5: agency, period, form, indicators, narrative.
-
-    Numbers are read by hooks that never fail, so that a number too large is refused naming its
-    field; the literals NaN and Infinity are read as floats and refused by the check.
-    """
-    content = ReturnContent(format="json")
-    try:
-        document = json.loads(data.decode("utf-8-sig"), parse_int=_json_int, parse_float=_json_float)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        content.problems.append(problem("invalid_json", detail=str(exc)[:200]))
-        return content
-    except RecursionError:  # arrays or objects nested past Python's recursion limit (about 1,000 levels)
-        content.problems.append(problem("too_deep", field="(gốc)"))
-        return content
-    return read_json_document(document, content)
-
-
-def read_json_document(document: Any, content: ReturnContent | None = None) -> ReturnContent:
-    content = content or ReturnContent(format="json")
-    if not isinstance(document, dict):
-        content.problems.append(problem("json_shape", field="(gốc)", detail="phải là một đối tượng JSON"))
-        return content
-    for key in REQUIRED_META:
-        value = document.get(key)
-        if isinstance(value, str) and value.strip():
-            setattr(content, key, Located(value.strip(), field=key))
-        else:
-            content.problems.append(problem("json_shape", field=key, detail="bắt buộc và phải là chuỗi"))
-    indicators = document.get("indicators", {})
-    if not isinstance(indicators, dict):
-        content.problems.append(problem("json_shape", field="indicators", detail="phải là đối tượng {mã: số}"))
-        content.figures_refused = True
-        indicators = {}
-    for code, value in indicators.items():
-        content.figures[str(code)] = Located(value, field=f"indicators.{code}")
-    narrative = document.get("narrative", {})
-    if not isinstance(narrative, dict):
-        content.problems.append(problem("json_shape", field="narrative", detail="phải là đối tượng {mục: [đoạn, …]}"))
-        narrative = {}
-    for section, paragraphs in narrative.items():
-        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
-            content.problems.append(
-                problem("json_shape", field=f"narrative.{section}", detail="phải là danh sách đoạn văn")
-            )
-            continue
-        kept = [Located(p.strip(), field=f"narrative.{section}[{i}]") for i, p in enumerate(paragraphs) if p.strip()]
-        if kept:  # a section with nothing written says nothing
-            content.narrative[str(section)] = kept
     return content
 
 

@@ -18,7 +18,8 @@ from agencies.file_names import display_name
 from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.problems import Problem, Severity, problem
 from agencies.return_check import CheckedReturn, check_return
-from agencies.return_reader import ReturnContent, read_return
+from agencies.return_content import ReturnContent
+from agencies.return_reader import read_return
 from agencies.roster import Roster
 from schema.models import Agency, AuditEntry, Blob, Period, Return, ReturnValue, utc_now
 
