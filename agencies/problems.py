@@ -57,8 +57,9 @@ MESSAGES: dict[str, str] = {
     ),
     # any text of the return
     "too_long": (
-        "«{what}» dài {length} ký tự, vượt giới hạn {limit} ký tự. Hãy rút gọn: đoạn văn dài thì tách thành "
-        "nhiều đoạn; mã đơn vị, kỳ báo cáo, mẫu biểu, mã chỉ tiêu, mã mục và tên trang thì giữ đúng như biểu mẫu gốc."
+        "«{what}» dài {length} ký tự, vượt giới hạn {limit} ký tự. Hãy sửa cho ngắn lại: đoạn văn dài thì tách "
+        "thành nhiều đoạn; số liệu thì chỉ nhập con số; mã đơn vị, kỳ báo cáo, mẫu biểu, mã chỉ tiêu, mã mục "
+        "và tên trang thì giữ đúng như biểu mẫu gốc."
     ),
     "too_many": "Có {count} {what}, vượt giới hạn {limit}. Hãy dùng đúng biểu mẫu của đơn vị, không thêm dòng hay mục thừa.",
     "control_characters": (

@@ -68,7 +68,8 @@ def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]
         problems.append(problem("not_a_number", value=str(value), **details))
         return None
     if isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity in JSON
-        problems.append(problem("not_finite", value=str(value), **details))
+        written = "NaN" if math.isnan(value) else "-Infinity" if value < 0 else "Infinity"  # as JSON writes it
+        problems.append(problem("not_finite", value=written, **details))
         return None
     if isinstance(value, HugeNumber):
         problems.append(problem("number_too_large", value=value.text, limit=grouped(NUMBER_MAX), **details))

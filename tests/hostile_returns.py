@@ -83,6 +83,7 @@ class Hostile:
     cell: str | None = None
     figure: str | None = None  # the cell is the value cell of this figure
     also: frozenset[str] = frozenset()  # the other error codes expected, if any: nothing else
+    quotes: str | None = None  # the sender's value as the message must quote it
 
     @property
     def located_cell(self) -> str | None:
@@ -91,13 +92,21 @@ class Hostile:
 
 HOSTILE: dict[str, Hostile] = {
     # numbers
-    "number 1e400": Hostile(lambda: with_figure("fraud_cases", "1e400"), "number_too_large", "indicators.fraud_cases"),
-    "number -1e400": Hostile(
-        lambda: with_figure("fraud_damage", "-1e400"), "number_too_large", "indicators.fraud_damage"
+    "number 1e400": Hostile(
+        lambda: with_figure("fraud_cases", "1e400"), "number_too_large", "indicators.fraud_cases", quotes="= 1e400 "
     ),
-    "NaN as money": Hostile(lambda: with_figure("fines_total", "NaN"), "not_finite", "indicators.fines_total"),
-    "Infinity": Hostile(lambda: with_figure("fraud_cases", "Infinity"), "not_finite", "indicators.fraud_cases"),
-    "-Infinity": Hostile(lambda: with_figure("fraud_damage", "-Infinity"), "not_finite", "indicators.fraud_damage"),
+    "number -1e400": Hostile(
+        lambda: with_figure("fraud_damage", "-1e400"), "number_too_large", "indicators.fraud_damage", quotes="-1e400"
+    ),
+    "NaN as money": Hostile(
+        lambda: with_figure("fines_total", "NaN"), "not_finite", "indicators.fines_total", quotes="«NaN»"
+    ),
+    "Infinity": Hostile(
+        lambda: with_figure("fraud_cases", "Infinity"), "not_finite", "indicators.fraud_cases", quotes="«Infinity»"
+    ),
+    "-Infinity": Hostile(
+        lambda: with_figure("fraud_damage", "-Infinity"), "not_finite", "indicators.fraud_damage", quotes="«-Infinity»"
+    ),
     "integer of 5,000 digits": Hostile(
         lambda: with_figure("fraud_cases", "9" * 5000), "number_too_large", "indicators.fraud_cases"
     ),
@@ -139,7 +148,11 @@ HOSTILE: dict[str, Hostile] = {
         lambda: police_form(set_meta("form", "p" * 300)), "too_long", sheet=META_SHEET, cell="C6"
     ),
     "a cell holding 1e300": Hostile(
-        lambda: police_form(fraud_damage=1e300), "number_too_large", sheet=FIGURES_SHEET, figure="fraud_damage"
+        lambda: police_form(fraud_damage=1e300),
+        "number_too_large",
+        sheet=FIGURES_SHEET,
+        figure="fraud_damage",
+        quotes="= 1e+300 ",
     ),
     "a text cell of 5,000 digits": Hostile(
         lambda: police_form(set_figure("fraud_damage", "9" * 5000)),

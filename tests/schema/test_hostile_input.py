@@ -59,6 +59,7 @@ def test_a_hostile_return_is_refused_with_its_code_and_kept(loaded: Session, ros
         assert (error.sheet, error.cell) == (case.sheet, case.located_cell)
         assert error.sheet in error.message and (error.cell or "") in error.message
     assert VIETNAMESE & set(error.message.casefold()), error.message
+    assert case.quotes is None or case.quotes in error.message, error.message
     assert all(len(p.message) < 600 for p in receipt.problems), "a sender's value was copied whole into a message"
     assert_kept_and_invalid(loaded, receipt, data)
 
