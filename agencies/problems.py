@@ -11,6 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agencies.bounds import shorten
+
+# Details written by the roster's authors or by this code, never by the sender: quoted whole.
+# Every other text detail, the sheet and the field may come from the file and are shortened.
+AUTHORED = frozenset({"label", "unit", "expected", "message", "detail", "reason", "what", "char"})
+
 
 class Severity(StrEnum):
     ERROR = "error"  # the return is refused
@@ -36,6 +42,29 @@ MESSAGES: dict[str, str] = {
     "macro_enabled": "Tệp có chứa macro (VBA), hệ thống không nhận vì lý do an toàn. Hãy lưu lại dạng «Excel Workbook (.xlsx)» rồi gửi lại.",
     "encrypted": "Tệp được đặt mật khẩu nên hệ thống không đọc được. Hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại.",
     "json_shape": "Giá trị {detail}.",
+    "too_deep": (
+        "Dữ liệu JSON lồng nhau quá nhiều cấp, không phải cấu trúc của một báo cáo. "
+        "Hãy gửi đúng mẫu JSON trong hướng dẫn gửi báo cáo."
+    ),
+    "too_many_problems": (
+        "Còn {count} lỗi khác chưa liệt kê. Hãy sửa các lỗi trên rồi gửi lại; "
+        "nếu một lỗi lặp lại ở nhiều dòng, hãy dùng lại biểu mẫu gốc."
+    ),
+    "internal_error": (
+        "Hệ thống gặp sự cố khi đọc tệp này. Tệp đã được lưu nguyên gốc và Sở sẽ kiểm tra. "
+        "Trong lúc chờ, hãy thử mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại; nếu vẫn không được, "
+        "hãy liên hệ Sở và báo số biên nhận."
+    ),
+    # any text of the return
+    "too_long": (
+        "«{what}» dài {length} ký tự, vượt giới hạn {limit} ký tự. Hãy sửa cho ngắn lại: đoạn văn dài thì tách "
+        "thành nhiều đoạn; số liệu thì chỉ nhập con số; mã đơn vị, kỳ báo cáo, mẫu biểu, mã chỉ tiêu, mã mục "
+        "và tên trang thì giữ đúng như biểu mẫu gốc."
+    ),
+    "too_many": "Có {count} {what}, vượt giới hạn {limit}. Hãy dùng đúng biểu mẫu của đơn vị, không thêm dòng hay mục thừa.",
+    "control_characters": (
+        "«{what}» chứa ký tự điều khiển không in được ({char}). Hãy gõ lại nội dung này thay vì dán từ phần mềm khác."
+    ),
     # identification
     "metadata_sheet_missing": (
         "Không tìm thấy trang «{sheet}» cho biết đơn vị, kỳ và mẫu biểu. Hãy dùng tệp biểu mẫu "
@@ -65,6 +94,11 @@ MESSAGES: dict[str, str] = {
         "để Excel tính rồi lưu lại, hoặc nhập thẳng con số."
     ),
     "formula_used": "«{label}» là công thức; hệ thống dùng kết quả Excel đã tính sẵn: {value}.",
+    "not_finite": "«{label}» phải là một số, không phải «{value}» (vô hạn hoặc không xác định). Hãy nhập số, ví dụ 12.",
+    "number_too_large": (
+        "«{label}» = {value} lớn bất thường, vượt mức tối đa {limit}. Hãy kiểm tra lại số liệu "
+        "(số tiền tính bằng đồng; không gõ thừa chữ số)."
+    ),
     "value_without_code": "Ô có số liệu ({value}) nhưng dòng này không có mã chỉ tiêu ở cột mã. Hãy ghi số liệu vào đúng dòng có mã.",
     "rule_violated": "{message} ({detail})",
     "extra_sheet_ignored": "Trang «{sheet_name}» không thuộc biểu mẫu; hệ thống bỏ qua nội dung trang này.",
@@ -81,6 +115,10 @@ MESSAGES: dict[str, str] = {
     "duplicate_indicator": "Chỉ tiêu «{code}» xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy giữ một dòng.",
     "unknown_section": "Mã mục «{code}» không có trong biểu mẫu. Đừng sửa cột mã mục.",
     "paragraph_without_section": "Đoạn văn chưa thuộc mục nào. Hãy ghi mã mục ở cột A của dòng này.",
+    "narrative_formula_without_value": (
+        "Ô nội dung là công thức chưa có kết quả tính nên bị bỏ qua. Nếu cần giữ đoạn văn này, hãy mở tệp bằng "
+        "Excel để Excel tính rồi lưu lại, hoặc gõ thẳng nội dung."
+    ),
 }
 
 
@@ -114,7 +152,9 @@ def problem(
     severity: Severity = Severity.ERROR,
     **details: Any,
 ) -> Problem:
-    """A Problem with its Vietnamese message filled from MESSAGES."""
+    """A Problem with its Vietnamese message filled from MESSAGES; the sender's text in it is shortened."""
+    sheet, field = (shorten(text) if text is not None else None for text in (sheet, field))
+    details = {k: shorten(v) if isinstance(v, str) and k not in AUTHORED else v for k, v in details.items()}
     text = MESSAGES[error_code].format(sheet=sheet, field=field, **details)
     where = location(sheet, cell, field)
     message = f"{where}: {text}" if where else text

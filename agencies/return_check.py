@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from agencies.bounds import NUMBER_MAX, NUMBER_TEXT_MAX, grouped
 from agencies.calendar import PeriodIdError, parse_period
 from agencies.form_layout import FIGURES_SHEET
 from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
-from agencies.return_reader import Located, ReturnContent, is_blank
+from agencies.return_bounds import capped, where, within_bounds
+from agencies.return_content import HugeNumber, Located, ReturnContent, is_blank
 from agencies.roster import Roster
 from agencies.rules import rule_holds
 from agencies.vn_numbers import Unreadable, parse_number
@@ -49,12 +52,8 @@ class CheckedReturn:
         return not self.errors and self.agency_id is not None and self.period_id is not None
 
 
-def _where(source: Located) -> dict[str, str | None]:
-    return {"sheet": source.sheet, "cell": source.cell, "field": source.field}
-
-
 def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]) -> Figure | None:
-    details = {"label": indicator.label, "unit": indicator.unit, **_where(source)}
+    details = {"label": indicator.label, "unit": indicator.unit, **where(source)}
     value = source.value
     if is_blank(value):
         if source.formula:
@@ -68,17 +67,32 @@ def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]
     if isinstance(value, bool):
         problems.append(problem("not_a_number", value=str(value), **details))
         return None
+    if isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity in JSON
+        written = "NaN" if math.isnan(value) else "-Infinity" if value < 0 else "Infinity"  # as JSON writes it
+        problems.append(problem("not_finite", value=written, **details))
+        return None
+    if isinstance(value, HugeNumber):
+        problems.append(problem("number_too_large", value=value.text, limit=grouped(NUMBER_MAX), **details))
+        return None
     if isinstance(value, int | float):
         number = Decimal(str(value))
     elif isinstance(value, str):
         parsed = parse_number(value, indicator.unit)
         if isinstance(parsed, Unreadable):
+            if parsed.too_long:
+                limits = {"length": grouped(len(value.strip())), "limit": grouped(NUMBER_TEXT_MAX)}
+                problems.append(problem("too_long", what=indicator.label, **limits, **details))
+                return None
             code = "number_ambiguous" if parsed.ambiguous else "not_a_number"
-            problems.append(problem(code, value=value.strip()[:60], reason=parsed.reason, **details))
+            problems.append(problem(code, value=value.strip(), reason=parsed.reason, **details))
             return None
         number = parsed
     else:
-        problems.append(problem("not_a_number", value=str(value)[:60], **details))
+        problems.append(problem("not_a_number", value=str(value), **details))
+        return None
+    if abs(number) > NUMBER_MAX:  # before any other rule: the value is no figure of a return
+        written = value.strip() if isinstance(value, str) else str(value)
+        problems.append(problem("number_too_large", value=written, limit=grouped(NUMBER_MAX), **details))
         return None
     shown = number_text(number)
     if indicator.kind.whole and number != number.to_integral_value():
@@ -123,7 +137,7 @@ def _check_rules(form: Form, content: ReturnContent, checked: CheckedReturn) -> 
                 severity=rule.severity,
                 message=rule.message,
                 detail=detail,
-                **(_where(first) if first else {"sheet": FIGURES_SHEET}),
+                **(where(first) if first else {"sheet": FIGURES_SHEET}),
             )
         )
 
@@ -150,13 +164,13 @@ def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -
             checked.refused_codes.add(indicator.code)
     for code, source in content.figures.items():
         if form.indicator(code) is None and not is_blank(source.value):
-            checked.problems.append(problem("unknown_indicator", code=code, **_where(source)))
+            checked.problems.append(problem("unknown_indicator", code=code, **where(source)))
 
 
 def _check_narrative(form: Form, content: ReturnContent, checked: CheckedReturn) -> None:
     for code, paragraphs in content.narrative.items():
         if form.section(code) is None:
-            checked.problems.append(problem("unknown_section", code=code, **_where(paragraphs[0])))
+            checked.problems.append(problem("unknown_section", code=code, **where(paragraphs[0])))
         else:
             checked.narrative[code] = paragraphs
 
@@ -167,7 +181,7 @@ def _check_identity(content: ReturnContent, roster: Roster, submitter: str | Non
     if content.agency is not None:
         agency = roster.agency(content.agency.value)
         if agency is None:
-            checked.problems.append(problem("unknown_agency", value=content.agency.value, **_where(content.agency)))
+            checked.problems.append(problem("unknown_agency", value=content.agency.value, **where(content.agency)))
         elif submitter is not None and submitter != agency.id:
             expected = roster.agency(submitter)
             checked.agency_id = submitter if expected else None  # filed under who sent it
@@ -176,7 +190,7 @@ def _check_identity(content: ReturnContent, roster: Roster, submitter: str | Non
                     "agency_mismatch",
                     value=agency.name,
                     expected=expected.name if expected else submitter,
-                    **_where(content.agency),
+                    **where(content.agency),
                 )
             )
         else:
@@ -188,26 +202,32 @@ def _check_identity(content: ReturnContent, roster: Roster, submitter: str | Non
         try:
             checked.period_id = parse_period(content.period.value).id
         except PeriodIdError:
-            checked.problems.append(problem("invalid_period", value=content.period.value, **_where(content.period)))
+            checked.problems.append(problem("invalid_period", value=content.period.value, **where(content.period)))
     if content.form is not None:
         checked.form_ref = content.form.value
     return own_form
 
 
-def check_return(content: ReturnContent, roster: Roster, submitter: str | None = None) -> CheckedReturn:
-    """All problems of a return at once; figures and narrative only from the agency's own form."""
-    checked = CheckedReturn(format=content.format, problems=list(content.problems))
+def _check_content(content: ReturnContent, roster: Roster, submitter: str | None, checked: CheckedReturn) -> None:
     if not _check_identity(content, roster, submitter, checked):
-        return checked
+        return
     assert checked.agency_id is not None
     form = roster.form_for(checked.agency_id)
     if content.form is not None and content.form.value != form.ref:
         checked.problems.append(
-            problem("form_mismatch", value=content.form.value, expected=form.ref, **_where(content.form))
+            problem("form_mismatch", value=content.form.value, expected=form.ref, **where(content.form))
         )
-        return checked
-    if not any(p.field == "indicators" for p in content.problems):  # figures unreadable as a whole: said once
+        return
+    if not content.figures_refused:  # figures unreadable as a whole: said once
         _check_figures(form, content, checked)
         _check_rules(form, content, checked)
     _check_narrative(form, content, checked)
+
+
+def check_return(content: ReturnContent, roster: Roster, submitter: str | None = None) -> CheckedReturn:
+    """All problems of a return at once: its bounds first, then figures and narrative only from the agency's own form."""
+    content = within_bounds(content)
+    checked = CheckedReturn(format=content.format, problems=content.problems)
+    _check_content(content, roster, submitter, checked)
+    checked.problems = capped(checked.problems)
     return checked

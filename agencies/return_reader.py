@@ -2,13 +2,12 @@
 
 Figures are found by their code, never by row number; sheets by their name, else by their
 content (an officer may rename a sheet); nothing here judges the values (return_check.py
-does). The file type comes from the content (file_safety.py), never from the name.
+does). The file type comes from the content (file_safety.py), never from the name; JSON is
+read by json_return.py, into the same ReturnContent (return_content.py).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
@@ -26,45 +25,15 @@ from agencies.form_layout import (
     VALUE_HEADER,
     cell_name,
 )
-from agencies.problems import Problem, Severity, problem
-
-REQUIRED_META = ("agency", "period", "form")
-
-
-@dataclass(frozen=True)
-class Located:
-    """A value as read, and where: `sheet`+`cell` in a workbook, `field` in JSON."""
-
-    value: Any
-    sheet: str | None = None
-    cell: str | None = None
-    field: str | None = None
-    formula: bool = False  # the cell holds a formula; `value` is Excel's cached result
-
-
-@dataclass
-class ReturnContent:
-    """What a return file says, before any rule is applied."""
-
-    format: str  # xlsx / ods / xls / json / pdf / unknown
-    agency: Located | None = None
-    period: Located | None = None
-    form: Located | None = None
-    figures: dict[str, Located] = field(default_factory=dict)
-    narrative: dict[str, list[Located]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
+from agencies.json_return import read_json
+from agencies.problems import Severity, problem
+from agencies.return_content import REQUIRED_META, Located, ReturnContent, is_blank
 
 Rows = list[list[Any]]
 
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def is_blank(value: Any) -> bool:
-    """An empty cell: nothing, or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _find_header(rows: Rows, *titles: str) -> tuple[int, list[int]] | None:
@@ -107,17 +76,20 @@ def _locate_sheets(book: CalamineWorkbook) -> tuple[dict[str, tuple[str, Rows]],
     return found, extra
 
 
-def _formula_cells(data: bytes, sheet: str) -> set[str]:
-    """Cells of `sheet` holding a formula (only looked for when the file has formulas)."""
+def _formula_cells(data: bytes, sheets: list[str]) -> dict[str, set[str]]:
+    """Cells of each of `sheets` holding a formula (only looked for when the file has formulas)."""
     from openpyxl import load_workbook  # only for the rare workbook with formulas
 
     book = load_workbook(BytesIO(data), read_only=True, data_only=False)
     try:
         return {
-            cell.coordinate
-            for row in book[sheet].iter_rows()
-            for cell in row
-            if isinstance(cell.value, str) and cell.value.startswith("=")
+            sheet: {
+                cell.coordinate
+                for row in book[sheet].iter_rows()
+                for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")
+            }
+            for sheet in sheets
         }
     finally:
         book.close()
@@ -163,7 +135,7 @@ def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: R
         content.figures[code] = Located(value, name, where, formula=where in formulas)
 
 
-def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> None:
+def _read_narrative(sheet: tuple[str, Rows] | None, formulas: set[str], content: ReturnContent) -> None:
     if sheet is None:
         return
     name, rows = sheet
@@ -176,6 +148,9 @@ def _read_narrative(sheet: tuple[str, Rows] | None, content: ReturnContent) -> N
         raw = row[text_col] if text_col < len(row) else ""
         text = raw.strip() if isinstance(raw, str) else ("" if is_blank(raw) else str(raw))
         if not text:
+            if cell_name(r, text_col) in formulas:  # a formula Excel never computed: its text is unknown
+                where = {"sheet": name, "cell": cell_name(r, text_col)}
+                content.problems.append(problem("narrative_formula_without_value", severity=Severity.WARNING, **where))
             continue
         if not section:
             content.problems.append(problem("paragraph_without_section", sheet=name, cell=cell_name(r, text_col)))
@@ -194,58 +169,13 @@ def read_workbook(data: bytes, kind: str = "xlsx", has_formulas: bool = False) -
     except (CalamineError, ValueError, OSError) as exc:
         content.problems.append(problem("unreadable_workbook", detail=str(exc)[:200]))
         return content
-    formulas = set()
-    if has_formulas and kind == "xlsx" and "figures" in sheets:
-        formulas = _formula_cells(data, sheets["figures"][0])
+    names = {role: sheets[role][0] for role in ("figures", "narrative") if role in sheets}
+    formulas = _formula_cells(data, list(names.values())) if has_formulas and kind == "xlsx" else {}
     _read_metadata(sheets.get("meta"), content)
-    _read_figures(sheets.get("figures"), formulas, content)
-    _read_narrative(sheets.get("narrative"), content)
+    _read_figures(sheets.get("figures"), formulas.get(names.get("figures"), set()), content)
+    _read_narrative(sheets.get("narrative"), formulas.get(names.get("narrative"), set()), content)
     for name in extra:
         content.problems.append(problem("extra_sheet_ignored", sheet=name, sheet_name=name, severity=Severity.WARNING))
-    return content
-
-
-def read_json(data: bytes) -> ReturnContent:
-    """The JSON return of DESIGN §5: agency, period, form, indicators, narrative."""
-    content = ReturnContent(format="json")
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        content.problems.append(problem("invalid_json", detail=str(exc)[:200]))
-        return content
-    return read_json_document(document, content)
-
-
-def read_json_document(document: Any, content: ReturnContent | None = None) -> ReturnContent:
-    content = content or ReturnContent(format="json")
-    if not isinstance(document, dict):
-        content.problems.append(problem("json_shape", field="(gốc)", detail="phải là một đối tượng JSON"))
-        return content
-    for key in REQUIRED_META:
-        value = document.get(key)
-        if isinstance(value, str) and value.strip():
-            setattr(content, key, Located(value.strip(), field=key))
-        else:
-            content.problems.append(problem("json_shape", field=key, detail="bắt buộc và phải là chuỗi"))
-    indicators = document.get("indicators", {})
-    if not isinstance(indicators, dict):
-        content.problems.append(problem("json_shape", field="indicators", detail="phải là đối tượng {mã: số}"))
-        indicators = {}
-    for code, value in indicators.items():
-        content.figures[str(code)] = Located(value, field=f"indicators.{code}")
-    narrative = document.get("narrative", {})
-    if not isinstance(narrative, dict):
-        content.problems.append(problem("json_shape", field="narrative", detail="phải là đối tượng {mục: [đoạn, …]}"))
-        narrative = {}
-    for section, paragraphs in narrative.items():
-        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
-            content.problems.append(
-                problem("json_shape", field=f"narrative.{section}", detail="phải là danh sách đoạn văn")
-            )
-            continue
-        content.narrative[str(section)] = [
-            Located(p.strip(), field=f"narrative.{section}[{i}]") for i, p in enumerate(paragraphs) if p.strip()
-        ]
     return content
 
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from agencies.bounds import NUMBER_TEXT_MAX, printable
+
 MULTIPLIERS = {
     "nghìn": Decimal(1_000),
     "ngàn": Decimal(1_000),
@@ -38,6 +40,7 @@ class Unreadable:
 
     reason: str
     ambiguous: bool = False
+    too_long: bool = False  # over NUMBER_TEXT_MAX characters: not looked at
 
 
 def _strip_words(text: str, unit: str | None) -> tuple[str, Decimal]:
@@ -57,6 +60,9 @@ def _strip_words(text: str, unit: str | None) -> tuple[str, Decimal]:
 
 def parse_number(text: str, unit: str | None = None) -> Decimal | Unreadable:
     """The number a person meant by `text`, or why it cannot be told."""
+    if len(text.strip()) > NUMBER_TEXT_MAX:
+        return Unreadable(f"dài hơn {NUMBER_TEXT_MAX} ký tự", too_long=True)
+    shown = printable(text.strip())
     cleaned = " ".join(text.replace("\u00a0", " ").casefold().split())
     sign = Decimal(1)
     if cleaned and cleaned[0] in "+-":
@@ -78,16 +84,16 @@ def parse_number(text: str, unit: str | None = None) -> Decimal | Unreadable:
     elif _DECIMAL_COMMA.match(body):
         whole, fraction = body.split(",")
         if len(fraction) == 3 and multiplier == 1:
-            return Unreadable(f"«{text.strip()}» có thể là {whole},{fraction} hoặc {whole}{fraction}", ambiguous=True)
+            return Unreadable(f"«{shown}» có thể là {whole},{fraction} hoặc {whole}{fraction}", ambiguous=True)
         digits = f"{whole}.{fraction}"
     elif re.fullmatch(r"\d+\.\d+", body):
         return Unreadable(
-            f"«{text.strip()}» dùng dấu chấm thập phân; theo cách viết tiếng Việt dấu chấm phân cách hàng nghìn",
+            f"«{shown}» dùng dấu chấm thập phân; theo cách viết tiếng Việt dấu chấm phân cách hàng nghìn",
             ambiguous=True,
         )
     else:
-        return Unreadable(f"«{text.strip()}» không phải là số")
+        return Unreadable(f"«{shown}» không phải là số")
     try:
         return sign * Decimal(digits) * multiplier
     except InvalidOperation:  # pragma: no cover - the patterns above admit only digits
-        return Unreadable(f"«{text.strip()}» không phải là số")
+        return Unreadable(f"«{shown}» không phải là số")

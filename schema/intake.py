@@ -6,6 +6,7 @@ The CLI, the portal, the API and the collect flow all call `submit_return`.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,14 +14,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from agencies.file_names import display_name
 from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.problems import Problem, Severity, problem
 from agencies.return_check import CheckedReturn, check_return
+from agencies.return_content import ReturnContent
 from agencies.return_reader import read_return
 from agencies.roster import Roster
 from schema.models import Agency, AuditEntry, Blob, Period, Return, ReturnValue, utc_now
 
 CHANNELS = ("cli", "api", "portal", "folder")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,22 @@ def _check_period(
     return period
 
 
+def _read_and_check(
+    data: bytes, digest: str, roster: Roster, agency_id: str | None, limits: Limits
+) -> tuple[ReturnContent, CheckedReturn]:
+    """The file read and checked; if that fails unexpectedly, a refusal saying so (the bytes are already kept)."""
+    try:
+        content = read_return(data, limits)
+        return content, check_return(content, roster, submitter=agency_id)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # also a Rust panic in python-calamine, which pyo3 raises as a BaseException
+        logger.exception("reading upload %s (%d bytes) failed; refused as internal_error", digest, len(data))
+        sender = agency_id if agency_id is not None and roster.agency(agency_id) is not None else None
+        checked = CheckedReturn(format="unknown", agency_id=sender, problems=[problem("internal_error")])
+        return ReturnContent(format="unknown"), checked
+
+
 def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Return | None:
     """The agency's latest upload for the period, if it holds exactly these bytes.
 
@@ -124,9 +145,9 @@ def submit_return(
     """Keep one upload whatever it holds; accept it as the agency's next version if it passes."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown intake channel {channel!r}")
+    filename = display_name(filename)
     digest = _keep_bytes(session, data)
-    content = read_return(data, limits)
-    checked = check_return(content, roster, submitter=agency_id)
+    content, checked = _read_and_check(data, digest, roster, agency_id, limits)
     period_cell = (
         {"sheet": content.period.sheet, "cell": content.period.cell, "field": content.period.field}
         if content.period

@@ -21,6 +21,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from agencies.bounds import (
+    AGENCY_ID_MAX,
+    CELL_MAX,
+    CODE_MAX,
+    FIELD_MAX,
+    FILENAME_MAX,
+    FORM_REF_MAX,
+    PERIOD_TEXT_MAX,
+    SHEET_NAME_MAX,
+)
+
 # Constraint names are spelled out so that Alembic names them alike on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,7 +88,7 @@ class Agency(Base):
 
     __tablename__ = "agencies"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(AGENCY_ID_MAX), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     group_id: Mapped[str] = mapped_column(String(64))
     form_id: Mapped[str] = mapped_column(String(64))
@@ -130,15 +141,15 @@ class Return(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
-    filename: Mapped[str | None] = mapped_column(String(255))
+    filename: Mapped[str | None] = mapped_column(String(FILENAME_MAX))
     format: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=utc_now)
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
     period_id: Mapped[str | None] = mapped_column(ForeignKey("periods.id"))
-    claimed_period: Mapped[str | None] = mapped_column(String(32))
-    form_ref: Mapped[str | None] = mapped_column(String(64))
+    claimed_period: Mapped[str | None] = mapped_column(String(PERIOD_TEXT_MAX))
+    form_ref: Mapped[str | None] = mapped_column(String(FORM_REF_MAX))
     status: Mapped[str] = mapped_column(String(16))
     version: Mapped[int | None]
     problems: Mapped[list[Any]] = mapped_column(default=list)
@@ -153,11 +164,11 @@ class ReturnValue(Base):
     __tablename__ = "return_values"
 
     return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_MAX), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
-    sheet: Mapped[str | None] = mapped_column(String(64))
-    cell: Mapped[str | None] = mapped_column(String(16))
-    field: Mapped[str | None] = mapped_column(String(128))
+    sheet: Mapped[str | None] = mapped_column(String(SHEET_NAME_MAX))
+    cell: Mapped[str | None] = mapped_column(String(CELL_MAX))
+    field: Mapped[str | None] = mapped_column(String(FIELD_MAX))
 
     return_: Mapped[Return] = relationship(back_populates="values")
 
@@ -171,7 +182,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utc_now)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(32))
-    agency_id: Mapped[str | None] = mapped_column(String(64))
+    agency_id: Mapped[str | None] = mapped_column(String(AGENCY_ID_MAX))
     period_id: Mapped[str | None] = mapped_column(String(16))
     return_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -7,6 +7,7 @@ from typing import Any
 
 from agencies.calendar import parse_period
 from agencies.form_filling import fill_form_workbook as fill_form
+from agencies.form_layout import META_SHEET
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 
@@ -93,3 +94,13 @@ def sample_uploads(roster: Roster, count: int, tag: str = "") -> list[tuple[str,
         narrative.setdefault(roster.form_for(agency).narrative[0].code, []).append(f"Lần gửi {tag}{i}.")
         uploads.append((agency, fill_form(blank, figures=sample.figures, narrative=narrative)))
     return uploads
+
+
+def set_meta(key: str, value):
+    """An edit that types `value` in the metadata sheet's cell for `key` (column C)."""
+
+    def change(book) -> None:
+        sheet = book[META_SHEET]
+        sheet.cell(next(c.row for c in sheet["A"] if c.value == key), 3).value = value
+
+    return change

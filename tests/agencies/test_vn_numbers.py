@@ -49,3 +49,15 @@ def test_what_cannot_be_told_is_refused_with_a_reason(text: str, ambiguous: bool
     assert isinstance(result, Unreadable)
     assert result.ambiguous is ambiguous
     assert result.reason
+
+
+@pytest.mark.parametrize(("length", "too_long"), [(64, False), (65, True), (5_000, True), (5_000_000, True)])
+def test_a_number_text_is_capped_before_it_is_looked_at(length: int, too_long: bool) -> None:
+    result = parse_number("4".zfill(length))
+    assert (result == Decimal(4)) is not too_long
+    assert isinstance(result, Unreadable) is too_long and getattr(result, "too_long", False) is too_long
+
+
+def test_a_quoted_text_is_printable() -> None:
+    result = parse_number("\x1b[2J12 vụ")
+    assert isinstance(result, Unreadable) and "\x1b" not in result.reason and "\ufffd[2J12" in result.reason

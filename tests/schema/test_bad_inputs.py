@@ -21,7 +21,7 @@ from agencies.form_layout import FIGURES_SHEET, META_SHEET, NARRATIVE_SHEET
 from agencies.roster import Roster
 from schema.intake import submit_return
 from schema.models import Blob, Period, Return
-from tests.factories import POLICE_FIGURES, edited, filled_form, json_return, row_of, set_figure
+from tests.factories import POLICE_FIGURES, edited, filled_form, json_return, row_of, set_figure, set_meta
 
 VIETNAMESE = set("ạảãáàâấầẩẫậăắằẳẵặđêếềểễệôốồổỗộơớờởỡợưứừửữựíìỉĩịúùủũụýỳỷỹỵéèẻẽẹóòỏõọ")
 
@@ -29,14 +29,6 @@ VIETNAMESE = set("ạảãáàâấầẩẫậăắằẳẵặđêếềểễ
 def police(roster: Roster, change: Callable | None = None, **figures) -> bytes:
     data = filled_form(roster, "police", figures={**POLICE_FIGURES, **figures})
     return edited(data, change) if change else data
-
-
-def set_meta(key: str, value):
-    def change(book) -> None:
-        sheet = book[META_SHEET]
-        sheet.cell(next(c.row for c in sheet["A"] if c.value == key), 3).value = value
-
-    return change
 
 
 def zip_with(base: bytes, extra: dict[str, bytes]) -> bytes:
