@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
@@ -75,6 +76,15 @@ def _too_large(size: int) -> UserError:
     )
 
 
+def _unreadable_multipart(reason: str) -> UserError:
+    return UserError(
+        "invalid_multipart",
+        f"Không đọc được dữ liệu gửi lên (multipart: {reason[:80]}). Hãy gửi tệp trong phần «file», "
+        "với tên tệp ngắn (dưới 255 ký tự), ví dụ bao-cao.xlsx.",
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 async def _body(request: Request) -> tuple[bytes, str | None]:
     """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON).
 
@@ -87,14 +97,20 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
         raise _too_large(int(declared))
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        async with request.form(max_files=1, max_fields=5) as form:  # closes the spooled upload
+        try:
+            form = await request.form(max_files=1, max_fields=5)
+        except StarletteHTTPException as exc:  # the multipart parser's own refusal, in English
+            raise _unreadable_multipart(str(exc.detail)) from None
+        try:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Thiếu phần «file» chứa tệp báo cáo.")
+                raise _unreadable_multipart("thiếu phần «file»")
             data = await upload.read(limit + 1)
-            if len(data) > limit:
-                raise _too_large(len(data))
-            return data, upload.filename
+        finally:
+            await form.close()  # the spooled upload
+        if len(data) > limit:
+            raise _too_large(len(data))
+        return data, upload.filename
     body = bytearray()
     async for chunk in request.stream():
         body += chunk

@@ -141,3 +141,10 @@ def test_a_file_over_the_limit_is_refused_413_before_it_is_read_and_nothing_is_k
     assert streamed.status_code == 413 and streamed.json()["code"] == "file_too_large"
     loaded.expire_all()
     assert loaded.scalars(select(Blob)).all() == [] and loaded.scalars(select(Return)).all() == []
+
+
+def test_a_multipart_upload_without_its_file_part_is_a_400_in_vietnamese(http: httpx.Client, loaded: Session) -> None:
+    token = issue_token(loaded, "test", "police")
+    response = http.post("/api/v1/returns", headers=bearer(token), files={"tep": ("a.xlsx", b"PK", XLSX)})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_multipart" and "thiếu phần «file»" in response.json()["message"]

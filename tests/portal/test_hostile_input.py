@@ -58,4 +58,5 @@ def test_a_file_name_past_the_multipart_header_limit_is_no_500(http: httpx.Clien
     token = issue_token(loaded, "test", "police")
     name = "thu-muc/" * 600 + "bao-cao.xlsx"  # 4,812 characters: refused by the multipart parser itself
     response = http.post("/api/v1/returns", headers=bearer(token), files={"file": (name, police_form(), XLSX)})
-    assert 400 <= response.status_code < 500, response.text
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_multipart" and "tên tệp ngắn" in response.json()["message"]
