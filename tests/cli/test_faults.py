@@ -194,3 +194,20 @@ def test_forms_onto_a_full_disk_is_one_line(opened: str, small_disk: Path, data_
     assert written.returncode == EXIT_SERVICE_FAULT
     assert f"Ổ đĩa đã đầy, không ghi được dữ liệu ({out})" in one_line(written)
     assert list(out.iterdir()) == []  # no truncated workbook left behind
+
+
+def test_a_database_behind_the_code_asks_for_init(data_dir: Path, tmp_path: Path) -> None:
+    from alembic import command
+
+    from schema.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        command.upgrade(alembic_config(engine), "0002")
+    finally:
+        engine.dispose()
+    result = phoihop(data_dir, "--db", url, "status", "2023-H1")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "hãy chạy «phoihop init» để nâng cấp" in one_line(result)
+    assert phoihop(data_dir, "--db", url, "init").returncode == 0
