@@ -17,8 +17,18 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(5, ge=1, description="database connections kept open per process")
     db_max_overflow: int = Field(5, ge=0, description="extra connections opened under load, closed after")
     db_pool_timeout: float = Field(10, gt=0, description="seconds a request waits for a free connection")
+    log_file: Path | None = Field(
+        None, description="the technical log (tracebacks); default: data_dir/logs/phoihop.log"
+    )
+    unfinished_grace_seconds: int = Field(
+        120, ge=0, description="an upload stored but not finished for this long is taken up again at the next start"
+    )
     api_retry_after: int = Field(2, ge=1, description="seconds a client is told to wait when the service is busy (503)")
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'phoihop.db'}"
+
+    @property
+    def resolved_log_file(self) -> Path:
+        return self.log_file or self.data_dir / "logs" / "phoihop.log"

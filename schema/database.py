@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from schema import faults
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SCHEMA_REVISION = "0003"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -26,22 +30,41 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 5, pool_timeou
 
     The pool holds `pool_size` connections and opens up to `max_overflow` more under load;
     a caller that finds them all in use waits `pool_timeout` seconds, then gets a TimeoutError.
+    A folder that cannot be made (a file in the way, no permission, a full disk) is a `UserError`.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise faults.database_url_invalid(url) from exc
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise faults.data_dir_unusable(folder, faults.os_reason(exc)) from exc
         else:
             pool = {}  # an in-memory database lives in one connection
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    try:
+        return create_engine(url, pool_pre_ping=True, **pool)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:  # a misspelt scheme or driver
+        raise faults.database_url_invalid(url) from exc
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration this database is at; None before `phoihop init`."""
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
 
 def is_initialized(engine: Engine) -> bool:

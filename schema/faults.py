@@ -8,6 +8,8 @@ stable code and a 503; the details stay in the log.
 from __future__ import annotations
 
 import errno
+import shutil
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
@@ -15,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 from agencies.errors import UserError
 
 DISK_FULL_MARKERS = ("disk is full", "no space left", "diskfull", "could not extend file")
+LOW_SPACE_BYTES = 1024 * 1024  # below this, a disk I/O error is taken for a full disk
 
 
 def _disk_full(text: str) -> bool:
@@ -61,6 +64,55 @@ def data_dir_unusable(path: Path | str, reason: str) -> UserError:
     )
 
 
+def disk_io_error(where: str) -> UserError:
+    return UserError(
+        "disk_io_error",
+        f"Lỗi đọc/ghi ổ đĩa ({where}). Hãy kiểm tra ổ đĩa (dung lượng trống, quyền ghi, lỗi phần cứng) rồi thử lại; "
+        "những báo cáo đã nhận trước đó không bị mất.",
+        status=503,
+        retry_after=60,
+    )
+
+
+def disk_fault(where: str, folder: Path | None) -> UserError:
+    """A disk I/O error (SQLite says no more): a full disk when `folder` has next to no space left."""
+    if folder is not None:
+        with suppress(OSError):
+            if shutil.disk_usage(folder).free < LOW_SPACE_BYTES:
+                return disk_full(where)
+    return disk_io_error(where)
+
+
+def database_url_invalid(url: str) -> UserError:
+    shown = url.split("://", 1)[0] + "://…" if "://" in url else url  # never echo a password
+    return UserError(
+        "database_url_invalid",
+        f"URL cơ sở dữ liệu «{shown}» không hợp lệ: dùng dạng sqlite:///đường/dẫn.db hoặc "
+        "postgresql+psycopg://người_dùng@máy_chủ/tên_csdl trong PHOIHOP_DATABASE_URL hoặc --db.",
+        status=400,
+    )
+
+
+def database_file_unusable(where: str) -> UserError:
+    return UserError(
+        "database_file_unusable",
+        f"Không mở được tệp cơ sở dữ liệu ({where}): thư mục không tồn tại, không có quyền ghi, hoặc đường dẫn "
+        "là một thư mục. Hãy kiểm tra PHOIHOP_DATA_DIR hoặc --db, rồi thử lại.",
+        status=503,
+    )
+
+
+def folder_unwritable(path: Path | str, exc: OSError) -> UserError:
+    """A folder the user chose to write into (`--out`) cannot take the files; a full disk is a service fault."""
+    if exc.errno == errno.ENOSPC:
+        return disk_full(str(path))
+    return UserError(
+        "folder_unwritable",
+        f"Không ghi được vào thư mục «{path}»: {os_reason(exc)}. Hãy chọn một thư mục ghi được (--out), rồi thử lại.",
+        status=400,
+    )
+
+
 def os_reason(exc: OSError) -> str:
     """Why a path cannot be used, in Vietnamese."""
     reasons = {
@@ -75,8 +127,12 @@ def os_reason(exc: OSError) -> str:
     return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
-def fault_of(exc: BaseException, where: str = "") -> UserError | None:
-    """The user-facing form of a fault of the database or the disk; None for anything else (a bug)."""
+def fault_of(exc: BaseException, where: str = "", folder: Path | None = None) -> UserError | None:
+    """The user-facing form of a fault of the database or the disk; None for anything else (a bug).
+
+    `folder`, where known, is the folder of an SQLite database: on a disk I/O error its free
+    space tells a full disk from a failing one.
+    """
     if isinstance(exc, UserError):
         return exc
     if isinstance(exc, sa_exc.TimeoutError):  # every pooled connection is in use
@@ -87,6 +143,10 @@ def fault_of(exc: BaseException, where: str = "") -> UserError | None:
             return disk_full(where or "cơ sở dữ liệu")
         if "database is locked" in text:
             return service_busy()
+        if "disk i/o error" in text.lower():
+            return disk_fault(where or "cơ sở dữ liệu", folder)
+        if "unable to open database file" in text:  # SQLite: the file or its folder cannot be opened
+            return database_file_unusable(where or "cơ sở dữ liệu")
         return database_unreachable(where or "cơ sở dữ liệu")
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return disk_full(where or str(exc.filename or ""))

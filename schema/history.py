@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from schema.models import AuditEntry, Return
+from schema.models import AuditEntry, Period, Return
+from schema.unseen import period_start, unassigned_condition
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,33 @@ class HistoryEntry:
     version: int | None
     filename: str | None
     detail: dict
+    period_unknown: bool = False  # an upload in which no period could be read
 
 
 def agency_history(session: Session, agency_id: str, period_id: str) -> list[HistoryEntry]:
-    """Every state change of the agency's uploads for the period, and the period's own openings and closings."""
+    """Every state change of the agency's uploads for the period, and the period's own openings and closings.
+
+    The agency's refused uploads that named no readable period are included too, from the
+    start of the period's data window (they may belong to it; they belong to no other).
+    """
+    conditions = [
+        and_(AuditEntry.agency_id == agency_id, AuditEntry.period_id == period_id),
+        and_(AuditEntry.agency_id.is_(None), AuditEntry.period_id == period_id),
+    ]
+    period = session.get(Period, period_id)
+    if period is not None:
+        conditions.append(
+            and_(
+                AuditEntry.agency_id == agency_id,
+                AuditEntry.period_id.is_(None),
+                unassigned_condition(),
+                Return.received_at >= period_start(period),
+            )
+        )
     rows = session.execute(
         select(AuditEntry, Return)
         .outerjoin(Return, Return.id == AuditEntry.return_id)
-        .where(
-            or_(
-                and_(AuditEntry.agency_id == agency_id, AuditEntry.period_id == period_id),
-                and_(AuditEntry.agency_id.is_(None), AuditEntry.period_id == period_id),
-            )
-        )
+        .where(or_(*conditions))
         .order_by(AuditEntry.id)
     ).all()
     return [
@@ -44,6 +59,7 @@ def agency_history(session: Session, agency_id: str, period_id: str) -> list[His
             version=upload.version if upload is not None else None,
             filename=upload.filename if upload is not None else None,
             detail=entry.detail,
+            period_unknown=upload is not None and entry.period_id is None,
         )
         for entry, upload in rows
     ]

@@ -10,10 +10,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from agencies.errors import UserError
 from agencies.file_names import display_name
 from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.problems import Problem, Severity, problem
@@ -21,7 +22,7 @@ from agencies.return_check import CheckedReturn, check_return
 from agencies.return_content import ReturnContent
 from agencies.return_reader import read_return
 from agencies.roster import Roster
-from schema.models import Agency, AuditEntry, Blob, Period, Return, ReturnValue, utc_now
+from schema.models import Agency, AuditEntry, Blob, PendingUpload, Period, Return, ReturnValue, utc_now
 
 CHANNELS = ("cli", "api", "portal", "folder")
 
@@ -51,16 +52,63 @@ class Receipt:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-def _keep_bytes(session: Session, data: bytes) -> str:
-    """Store the upload's bytes (once per content) and commit before anything can fail."""
+# A recovery resuming a stored upload puts its `PendingUpload` here (`Session.info`) for the next intake.
+RESUMING = "phoihop.resuming_upload"
+
+
+def _keep_bytes(
+    session: Session,
+    data: bytes,
+    channel: str,
+    actor: str,
+    filename: str | None,
+    agency_id: str | None,
+    now: datetime | None,
+) -> tuple[str, PendingUpload]:
+    """Store the upload's bytes (once per content) with a note of who sent them; commit before anything can fail.
+
+    The note is deleted in the transaction that writes the return row (`_finish`); one left
+    behind is an upload a killed run did not finish, which `schema.recovery` resumes.
+    """
     digest = hashlib.sha256(data).hexdigest()
+    resumed = session.info.pop(RESUMING, None)
+    if isinstance(resumed, PendingUpload) and resumed.sha256 == digest:
+        return digest, resumed
+    upload = PendingUpload(
+        sha256=digest,
+        channel=channel,
+        actor=actor,
+        filename=filename,
+        agency_hint=agency_id,
+        received_at=now or utc_now(),
+    )
     if session.get(Blob, digest) is None:
         session.add(Blob(sha256=digest, size=len(data), content=data))
-        try:
-            session.commit()
-        except IntegrityError:  # the same bytes arrived at the same moment from elsewhere: kept once
-            session.rollback()
-    return digest
+    session.add(upload)
+    try:
+        session.commit()
+    except IntegrityError:  # the same bytes arrived at the same moment from elsewhere: kept once
+        session.rollback()
+        session.add(upload)
+        session.commit()
+    return digest, upload
+
+
+def _finish(session: Session, upload: PendingUpload) -> None:
+    """Commit what became of the upload, deleting its note in the same transaction.
+
+    If the note is already gone, a recovery took this upload for abandoned and recorded it:
+    this run records nothing, so that the same upload never counts twice.
+    """
+    if session.execute(delete(PendingUpload).where(PendingUpload.id == upload.id)).rowcount != 1:
+        session.rollback()
+        raise UserError(
+            "upload_taken_over",
+            "Tệp đã được lưu và được hệ thống xử lý tiếp ở một tiến trình khác; "
+            "hãy xem kết quả bằng «phoihop history» hoặc «phoihop status».",
+            status=409,
+        )
+    session.commit()
 
 
 def lock_agency(session: Session, agency_id: str) -> None:
@@ -146,7 +194,7 @@ def submit_return(
     if channel not in CHANNELS:
         raise ValueError(f"unknown intake channel {channel!r}")
     filename = display_name(filename)
-    digest = _keep_bytes(session, data)
+    digest, upload = _keep_bytes(session, data, channel, actor, filename, agency_id, now)
     content, checked = _read_and_check(data, digest, roster, agency_id, limits)
     period_cell = (
         {"sheet": content.period.sheet, "cell": content.period.cell, "field": content.period.field}
@@ -170,7 +218,7 @@ def submit_return(
                 detail={"channel": channel, "filename": filename},
             )
         )
-        session.commit()
+        _finish(session, upload)
         return receipt_of(previous, duplicate=True)
 
     accepted = checked.accepted and period is not None and period.state == "open"
@@ -233,7 +281,7 @@ def submit_return(
             **where,
         )
     )
-    session.commit()
+    _finish(session, upload)
     return receipt_of(row)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -128,6 +129,28 @@ class Blob(Base):
     size: Mapped[int]
     content: Mapped[bytes] = mapped_column(LargeBinary)
     stored_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class PendingUpload(Base):
+    """An upload whose bytes are kept but whose return row is not written yet, and who sent it.
+
+    Written with the bytes, deleted in the transaction that writes the return row: one left
+    behind is an upload a killed run did not finish. `schema.recovery` finishes it through the
+    normal intake (its original time and sender), or it stays listed for the coordinator.
+    """
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    channel: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str | None] = mapped_column(Text)  # as sent; the intake shortens it for the return row
+    agency_hint: Mapped[str | None] = mapped_column(String(64))  # the sender's agency, if the channel knew it
+    received_at: Mapped[datetime]
+    taken_at: Mapped[datetime] = mapped_column(default=utc_now)  # stored, or last taken up by a recovery
+    attempts: Mapped[int] = mapped_column(default=0)  # recoveries tried
+    last_error: Mapped[str | None] = mapped_column(String(500))
 
 
 class Return(Base):

@@ -58,9 +58,10 @@ def history(
         table.add_column(header)
     for entry in entries:
         detail = ", ".join(entry.detail.get("errors", [])) or entry.detail.get("reason", "") or entry.filename or ""
+        action = ACTION_LABELS.get(entry.action, entry.action)
         table.add_row(
             f"{entry.at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M:%S}",
-            ACTION_LABELS.get(entry.action, entry.action),
+            f"{action} (không xác định được kỳ)" if entry.period_unknown else action,
             escape(entry.actor),
             f"#{entry.return_id}" if entry.return_id else "",
             str(entry.version or ""),

@@ -15,9 +15,12 @@ from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import DEFAULT_LIMITS
 from agencies.roster import Roster
 from phoihop.cli.context import app_context, console, require_agency, user_errors
+from phoihop.cli.output import out_dir, write_out
+from phoihop.cli.unseen import print_unassigned, print_unfinished
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import Receipt, submit_return
 from schema.periods import get_period
+from schema.unseen import unassigned_uploads, unfinished_uploads
 
 STATE_LABELS = {
     "accepted": "[green]Đã nhận[/]",
@@ -42,14 +45,14 @@ def forms(
     with user_errors(), app.session() as session:
         row = get_period(session, period)
         roster = app.roster(session)
-    out.mkdir(parents=True, exist_ok=True)
+    out_dir(out)
     written = 0
     for group in track(roster.groups, description="Đang tạo biểu mẫu…", console=console, transient=True):
         for agency in group.agencies:
             context = FormContext.for_agency(
                 roster, agency.id, row.id, (row.window_start, row.window_end), row.deadline_for(group.id)
             )
-            (out / f"{row.id}_{agency.id}.xlsx").write_bytes(build_form_workbook(context))
+            write_out(out / f"{row.id}_{agency.id}.xlsx", build_form_workbook(context))
             written += 1
     console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
 
@@ -125,8 +128,13 @@ def status(
         row = get_period(session, period)
         roster = app.roster(session)
         states = period_completeness(session, roster, row)
+        unfinished = unfinished_uploads(session)
+        unassigned = unassigned_uploads(session, row)
     if as_json:
-        typer.echo(json.dumps(completeness_document(row.id, states), ensure_ascii=False, indent=2))
+        document = completeness_document(row.id, states)
+        document["unfinished"] = [u.document() for u in unfinished]
+        document["unassigned"] = [u.document() for u in unassigned]
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
     for header in ("Đơn vị", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):
@@ -146,6 +154,8 @@ def status(
         f"Đã nhận {counts['accepted']}/{len(states)} đơn vị; chưa gửi {counts['missing']}; "
         f"không hợp lệ {counts['invalid']}; quá hạn {sum(1 for s in states if s.late)}."
     )
+    print_unfinished(roster, unfinished)
+    print_unassigned(roster, unassigned)
 
 
 def register(app: typer.Typer) -> None:

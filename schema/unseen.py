@@ -1,0 +1,106 @@
+"""Uploads the completeness table cannot place, listed for the coordinator.
+
+- *Unfinished*: bytes kept, no return row yet (`PendingUpload`): in flight, or left by a killed
+  run and not (yet) finished by `schema.recovery`.
+- *Unassigned*: refused uploads that name no readable period, so that they belong to no
+  period's table; listed with every period whose data window had begun when they came.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agencies.calendar import REPORTING_TZ
+from agencies.problems import Severity
+from schema.models import PendingUpload, Period, Return
+
+
+class Listed:
+    """An upload in a listing; `document()` is how `phoihop status --json` prints it."""
+
+    received_at: datetime
+
+    def document(self) -> dict[str, Any]:
+        return {**asdict(self), "received_at": self.received_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class UnfinishedUpload(Listed):
+    id: int
+    sha256: str
+    filename: str | None
+    channel: str
+    actor: str
+    agency: str | None  # as the channel knew the sender, before the file was read
+    received_at: datetime
+    attempts: int
+    error: str | None
+
+    @classmethod
+    def of(cls, row: PendingUpload) -> UnfinishedUpload:
+        return cls(
+            id=row.id,
+            sha256=row.sha256,
+            filename=row.filename,
+            channel=row.channel,
+            actor=row.actor,
+            agency=row.agency_hint,
+            received_at=row.received_at,
+            attempts=row.attempts,
+            error=row.last_error,
+        )
+
+
+@dataclass(frozen=True)
+class UnassignedUpload(Listed):
+    return_id: int
+    agency: str | None
+    actor: str
+    channel: str
+    filename: str | None
+    received_at: datetime
+    code: str | None  # the first error's
+    message: str | None
+
+
+def unfinished_uploads(session: Session) -> list[UnfinishedUpload]:
+    """Every upload kept without a return row yet, oldest first."""
+    return [UnfinishedUpload.of(row) for row in session.scalars(select(PendingUpload).order_by(PendingUpload.id))]
+
+
+def unassigned_condition():  # noqa: ANN201 — a SQL condition on `Return`
+    """A refused upload in which no period could be read (none given, or not a period id)."""
+    return Return.period_id.is_(None) & Return.claimed_period.is_(None)
+
+
+def period_start(period: Period) -> datetime:
+    """The first moment of the period's data window, in the reporting time zone."""
+    return datetime.combine(period.window_start, time.min, tzinfo=REPORTING_TZ)
+
+
+def unassigned_uploads(session: Session, period: Period) -> list[UnassignedUpload]:
+    """Refused uploads with no readable period, received since `period`'s data window began."""
+    rows = session.scalars(
+        select(Return).where(unassigned_condition(), Return.received_at >= period_start(period)).order_by(Return.id)
+    )
+    listed = []
+    for row in rows:
+        first = next((p for p in row.problems if p.get("severity") == Severity.ERROR), {})
+        listed.append(
+            UnassignedUpload(
+                return_id=row.id,
+                agency=row.agency_id,
+                actor=row.actor,
+                channel=row.channel,
+                filename=row.filename,
+                received_at=row.received_at,
+                code=first.get("code"),
+                message=first.get("message"),
+            )
+        )
+    return listed

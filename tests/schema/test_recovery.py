@@ -1,0 +1,197 @@
+"""Uploads left half-done are finished at the next start, or listed; refused ones with no period are listed."""
+
+import hashlib
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from threading import Barrier
+
+import pytest
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from agencies.errors import UserError
+from agencies.roster import Roster
+from schema import intake
+from schema.database import make_session_factory
+from schema.history import agency_history
+from schema.intake import submit_return
+from schema.models import Blob, PendingUpload, Period, Return
+from schema.recovery import MAX_ATTEMPTS, finish_unfinished_uploads
+from schema.unseen import unassigned_uploads, unfinished_uploads
+from tests.factories import POLICE_FIGURES, filled_form, json_return
+
+RECEIVED = datetime(2023, 6, 16, 9, 30, tzinfo=UTC)
+
+
+def left_by_a_killed_run(session: Session, data: bytes, **fields) -> PendingUpload:
+    """What a run killed between keeping the bytes and writing the return row leaves behind."""
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(Blob, digest) is None:
+        session.add(Blob(sha256=digest, size=len(data), content=data))
+    upload = PendingUpload(
+        sha256=digest,
+        channel=fields.get("channel", "api"),
+        actor=fields.get("actor", "api:police"),
+        filename=fields.get("filename", "cong-an.xlsx"),
+        agency_hint=fields.get("agency_hint", "police"),
+        received_at=fields.get("received_at", RECEIVED),
+        taken_at=fields.get("taken_at", datetime.now(UTC) - timedelta(minutes=10)),
+    )
+    session.add(upload)
+    session.commit()
+    return upload
+
+
+def count(session: Session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_left_upload_is_finished_with_its_own_time_and_sender(loaded: Session, roster: Roster) -> None:
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    left_by_a_killed_run(loaded, data)
+    recovery = finish_unfinished_uploads(loaded)
+    assert len(recovery.finished) == 1 and recovery.failed == []
+    upload, receipt = recovery.finished[0]
+    assert receipt.accepted and receipt.version == 1 and upload.filename == "cong-an.xlsx"
+    row = loaded.get(Return, receipt.return_id)
+    assert (row.channel, row.actor, row.filename, row.received_at) == ("api", "api:police", "cong-an.xlsx", RECEIVED)
+    assert count(loaded, PendingUpload) == 0 and unfinished_uploads(loaded) == []
+    assert finish_unfinished_uploads(loaded).finished == []  # nothing twice
+
+
+def test_a_young_upload_is_left_to_its_run_but_listed(loaded: Session, roster: Roster) -> None:
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    left_by_a_killed_run(loaded, data, taken_at=datetime.now(UTC) - timedelta(seconds=5))
+    assert finish_unfinished_uploads(loaded).finished == []
+    listed = unfinished_uploads(loaded)
+    assert [(u.filename, u.agency, u.sha256, u.attempts) for u in listed] == [
+        ("cong-an.xlsx", "police", hashlib.sha256(data).hexdigest(), 0)
+    ]
+    assert json.dumps(listed[0].document())  # plain JSON for `status --json`
+    assert len(finish_unfinished_uploads(loaded, grace=timedelta(0)).finished) == 1
+
+
+def test_bytes_already_accepted_are_not_counted_twice(loaded: Session, roster: Roster) -> None:
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    first = submit_return(loaded, roster, data, channel="cli", actor="test", agency_id="police")
+    left_by_a_killed_run(loaded, data)  # the same file sent again, the run killed before its receipt
+    (_, receipt), *_ = finish_unfinished_uploads(loaded).finished
+    assert receipt.duplicate and receipt.return_id == first.return_id and receipt.version == 1
+    assert count(loaded, Return) == 1 and count(loaded, PendingUpload) == 0
+
+
+def test_left_uploads_of_one_agency_get_exact_versions_in_order(loaded: Session, roster: Roster) -> None:
+    files = [filled_form(roster, "police", figures={**POLICE_FIGURES, "accounts_removed": n}) for n in (1, 2, 3)]
+    submit_return(loaded, roster, files[0], channel="cli", actor="test")
+    for minute, data in enumerate(files[1:]):
+        left_by_a_killed_run(loaded, data, received_at=RECEIVED + timedelta(minutes=minute))
+    finished = finish_unfinished_uploads(loaded).finished
+    assert [r.version for _, r in finished] == [2, 3]
+    rows = loaded.scalars(select(Return).where(Return.agency_id == "police").order_by(Return.version)).all()
+    assert [(r.version, r.status) for r in rows] == [(1, "superseded"), (2, "superseded"), (3, "accepted")]
+
+
+def test_an_upload_that_cannot_be_finished_is_tried_a_few_times_then_listed(
+    loaded: Session, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in reading (simulated: the reader raises) must not stop every start, nor lose the upload."""
+
+    def broken_reader(*args, **kwargs):
+        raise RuntimeError("reader crashed")
+
+    monkeypatch.setattr(intake, "read_return", broken_reader)
+    left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
+    later = datetime.now(UTC)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        later += timedelta(minutes=5)
+        recovery = finish_unfinished_uploads(loaded, now=later)
+        assert [(u.attempts, u.error) for u in recovery.failed] == [(attempt, "RuntimeError: reader crashed")]
+    assert finish_unfinished_uploads(loaded, now=later + timedelta(hours=1)).failed == []  # given up on
+    (listed,) = unfinished_uploads(loaded)
+    assert listed.attempts == MAX_ATTEMPTS and listed.error == "RuntimeError: reader crashed"
+    assert count(loaded, Return) == 0 and count(loaded, Blob) == 1
+
+
+def test_an_upload_finished_elsewhere_meanwhile_is_not_recorded_twice(
+    loaded: Session, engine: Engine, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run that stored the upload comes back after a recovery took it: it records nothing."""
+    checked = intake.check_return
+
+    def taken_meanwhile(*args, **kwargs):
+        with make_session_factory(engine)() as other:
+            other.execute(delete(PendingUpload))
+            other.commit()
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "check_return", taken_meanwhile)
+    with pytest.raises(UserError) as raised:
+        submit_return(loaded, roster, filled_form(roster, "police", figures=POLICE_FIGURES), channel="cli", actor="t")
+    assert raised.value.code == "upload_taken_over" and raised.value.status == 409
+    assert count(loaded, Return) == 0 and count(loaded, Blob) == 1
+
+
+def test_two_starts_at_once_finish_each_upload_once(loaded: Session, engine: Engine, roster: Roster) -> None:
+    agencies = ["police", "customs", "market-surveillance", "police", "customs"]
+    for n, agency in enumerate(agencies):
+        figures = POLICE_FIGURES if agency == "police" else {"violation_cases": n}
+        data = filled_form(
+            roster, agency, figures={**figures, "accounts_removed": n} if agency == "police" else figures
+        )
+        left_by_a_killed_run(loaded, data, agency_hint=agency, received_at=RECEIVED + timedelta(minutes=n))
+    sessions = make_session_factory(engine)
+    start = Barrier(2)
+
+    def recover(_: int) -> int:
+        start.wait()
+        with sessions() as session:
+            return len(finish_unfinished_uploads(session).finished)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sum(pool.map(recover, range(2))) == len(agencies)
+    loaded.expire_all()
+    assert count(loaded, Return) == len(agencies) and count(loaded, PendingUpload) == 0
+    for agency in set(agencies):
+        versions = loaded.scalars(select(Return.version).where(Return.agency_id == agency)).all()
+        assert sorted(versions) == list(range(1, agencies.count(agency) + 1))
+
+
+@pytest.mark.parametrize(
+    ("period", "code"),
+    [(None, "json_shape"), ("2023-H9", "invalid_period")],
+)
+def test_a_refused_upload_with_no_readable_period_is_listed(
+    loaded: Session, roster: Roster, period: str | None, code: str
+) -> None:
+    document = json.loads(json_return("customs", "2023-H1", "customs@1", {"violation_cases": 1}))
+    if period is None:
+        del document["period"]
+    else:
+        document["period"] = period
+    receipt = submit_return(
+        loaded, roster, json.dumps(document).encode(), channel="api", actor="api:customs", filename="hq.json"
+    )
+    assert not receipt.accepted and receipt.period_id is None
+    h1 = loaded.get(Period, "2023-H1")
+    (listed,) = unassigned_uploads(loaded, h1)
+    assert (listed.return_id, listed.agency, listed.filename, listed.code) == (
+        receipt.return_id,
+        "customs",
+        "hq.json",
+        code,
+    )
+    assert listed.message and json.dumps(listed.document())
+    entries = agency_history(loaded, "customs", "2023-H1")
+    assert [(e.action, e.period_unknown) for e in entries if e.return_id == receipt.return_id] == [
+        ("received", True),
+        ("invalid", True),
+    ]
+    assert not [e for e in agency_history(loaded, "police", "2023-H1") if e.return_id == receipt.return_id]
+
+
+def test_a_period_read_but_not_open_is_not_unassigned(loaded: Session, roster: Roster) -> None:
+    data = json_return("customs", "2023-H2", "customs@1", {"violation_cases": 1})
+    receipt = submit_return(loaded, roster, data, channel="api", actor="api:customs")
+    assert [p.code for p in receipt.errors] == ["unknown_period"]
+    assert unassigned_uploads(loaded, loaded.get(Period, "2023-H1")) == []
