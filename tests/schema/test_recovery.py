@@ -95,21 +95,24 @@ def test_left_uploads_of_one_agency_get_exact_versions_in_order(loaded: Session,
 def test_an_upload_that_cannot_be_finished_is_tried_a_few_times_then_listed(
     loaded: Session, roster: Roster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bug in reading (simulated: the reader raises) must not stop every start, nor lose the upload."""
+    """A bug past the reader's guard (simulated: the duplicate check raises) must not stop every start, nor lose the upload.
 
-    def broken_reader(*args, **kwargs):
-        raise RuntimeError("reader crashed")
+    (A crash of the reader itself is a refusal with code `internal_error`, which finishes the upload.)
+    """
 
-    monkeypatch.setattr(intake, "read_return", broken_reader)
+    def broken_check(*args, **kwargs):
+        raise RuntimeError("intake crashed")
+
+    monkeypatch.setattr(intake, "_same_as_latest", broken_check)
     left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
     later = datetime.now(UTC)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         later += timedelta(minutes=5)
         recovery = finish_unfinished_uploads(loaded, now=later)
-        assert [(u.attempts, u.error) for u in recovery.failed] == [(attempt, "RuntimeError: reader crashed")]
+        assert [(u.attempts, u.error) for u in recovery.failed] == [(attempt, "RuntimeError: intake crashed")]
     assert finish_unfinished_uploads(loaded, now=later + timedelta(hours=1)).failed == []  # given up on
     (listed,) = unfinished_uploads(loaded)
-    assert listed.attempts == MAX_ATTEMPTS and listed.error == "RuntimeError: reader crashed"
+    assert listed.attempts == MAX_ATTEMPTS and listed.error == "RuntimeError: intake crashed"
     assert count(loaded, Return) == 0 and count(loaded, Blob) == 1
 
 
