@@ -178,6 +178,18 @@ def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Re
     return latest
 
 
+def _newer_current(session: Session, agency_id: str, period_id: str, received_at: datetime) -> int | None:
+    """The agency's current return, if it was received after `received_at` (only an upload finished late can be older)."""
+    return session.scalar(
+        select(Return.id).where(
+            Return.agency_id == agency_id,
+            Return.period_id == period_id,
+            Return.status == "accepted",
+            Return.received_at > received_at,
+        )
+    )
+
+
 def submit_return(
     session: Session,
     roster: Roster,
@@ -222,13 +234,14 @@ def submit_return(
         return receipt_of(previous, duplicate=True)
 
     accepted = checked.accepted and period is not None and period.state == "open"
+    received_at = now or utc_now()
     row = Return(
         sha256=digest,
         filename=filename,
         format=content.format,
         channel=channel,
         actor=actor,
-        received_at=now or utc_now(),
+        received_at=received_at,
         agency_id=checked.agency_id,
         period_id=period.id if period is not None else None,
         claimed_period=checked.period_id,
@@ -238,6 +251,7 @@ def submit_return(
         narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
     )
     superseded: list[int] = []
+    newer: int | None = None
     if accepted:
         assert period is not None and checked.agency_id is not None
         row.version = 1 + (
@@ -252,16 +266,22 @@ def submit_return(
             ReturnValue(code=f.code, value=f.value, sheet=f.source.sheet, cell=f.source.cell, field=f.source.field)
             for f in checked.figures.values()
         ]
-        superseded = list(
-            session.execute(
-                update(Return)
-                .where(
-                    Return.agency_id == checked.agency_id, Return.period_id == period.id, Return.status == "accepted"
-                )
-                .values(status="superseded")
-                .returning(Return.id)
-            ).scalars()
-        )
+        newer = _newer_current(session, checked.agency_id, period.id, received_at)
+        if newer is not None:  # a recovered upload older than the current return: kept, never made current
+            row.status = "superseded"
+        else:
+            superseded = list(
+                session.execute(
+                    update(Return)
+                    .where(
+                        Return.agency_id == checked.agency_id,
+                        Return.period_id == period.id,
+                        Return.status == "accepted",
+                    )
+                    .values(status="superseded")
+                    .returning(Return.id)
+                ).scalars()
+            )
     session.add(row)
     session.flush()
     where = {"agency_id": row.agency_id, "period_id": row.period_id or checked.period_id}
@@ -277,7 +297,11 @@ def submit_return(
             actor=actor,
             action=row.status,
             return_id=row.id,
-            detail={"version": row.version, "errors": [p.code for p in checked.errors]},
+            detail={
+                "version": row.version,
+                "errors": [p.code for p in checked.errors],
+                **({"by": newer} if newer else {}),
+            },
             **where,
         )
     )

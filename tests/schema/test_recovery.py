@@ -83,7 +83,7 @@ def test_bytes_already_accepted_are_not_counted_twice(loaded: Session, roster: R
 
 def test_left_uploads_of_one_agency_get_exact_versions_in_order(loaded: Session, roster: Roster) -> None:
     files = [filled_form(roster, "police", figures={**POLICE_FIGURES, "accounts_removed": n}) for n in (1, 2, 3)]
-    submit_return(loaded, roster, files[0], channel="cli", actor="test")
+    submit_return(loaded, roster, files[0], channel="cli", actor="test", now=RECEIVED - timedelta(minutes=5))
     for minute, data in enumerate(files[1:]):
         left_by_a_killed_run(loaded, data, received_at=RECEIVED + timedelta(minutes=minute))
     finished = finish_unfinished_uploads(loaded).finished
@@ -198,3 +198,20 @@ def test_a_period_read_but_not_open_is_not_unassigned(loaded: Session, roster: R
     receipt = submit_return(loaded, roster, data, channel="api", actor="api:customs")
     assert [p.code for p in receipt.errors] == ["unknown_period"]
     assert unassigned_uploads(loaded, loaded.get(Period, "2023-H1")) == []
+
+
+def test_an_upload_finished_late_never_replaces_a_newer_return_of_the_agency(loaded: Session, roster: Roster) -> None:
+    """Killed mid-upload, then the agency sent a corrected file at once: the late-finished older one is kept, not current."""
+    older = filled_form(roster, "police", figures=POLICE_FIGURES)
+    left_by_a_killed_run(loaded, older, received_at=datetime.now(UTC) - timedelta(minutes=3))
+    newer = filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": 5})
+    current = submit_return(loaded, roster, newer, channel="api", actor="api:police", agency_id="police")
+    assert current.accepted and current.version == 1
+
+    (finished,) = finish_unfinished_uploads(loaded).finished
+    rows = loaded.scalars(select(Return).order_by(Return.received_at)).all()
+    assert [(r.sha256 == finished[1].sha256, r.version, r.status) for r in rows] == [
+        (True, 2, "superseded"),
+        (False, 1, "accepted"),
+    ]
+    assert loaded.scalar(select(Return.id).where(Return.status == "accepted")) == current.return_id
