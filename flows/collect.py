@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -24,6 +25,7 @@ from schema.database import make_engine, make_session_factory
 from schema.faults import fault_of
 from schema.filing import Outcome, keep_claimed
 from schema.inbox import Claimed, InboxRun, claim_files
+from schema.recovery import finish_unfinished_uploads
 from schema.roster_store import current_roster
 
 RESULTS = {
@@ -55,6 +57,18 @@ def load_roster_in_force(database_url: str) -> Roster:
     """The roster the database holds."""
     with _session(database_url) as session:
         return current_roster(session)
+
+
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
+def finish_unfinished(database_url: str, grace_seconds: int) -> int:
+    """Finish the uploads a killed process left stored but unfinished (from any channel); how many."""
+    with _session(database_url) as session:
+        recovery = finish_unfinished_uploads(session, grace=timedelta(seconds=grace_seconds))
+    if recovery.failed:
+        get_run_logger().warning(
+            "%d stored uploads could not be finished; listed by «phoihop status»", len(recovery.failed)
+        )
+    return len(recovery.finished)
 
 
 @task(cache_policy=NO_CACHE)
@@ -99,9 +113,11 @@ def publish_arrivals(outcomes: list[Outcome], roster: Roster) -> None:
 @flow(name="collect")
 def collect(inbox: str = "var/inbox", database_url: str | None = None) -> dict[str, int]:
     """Ingest every new file of the drop folder; returns how many were accepted, rejected and left for later."""
-    url = database_url or Settings().resolved_database_url
+    settings = Settings()
+    url = database_url or settings.resolved_database_url
     logger = get_run_logger()
     roster = load_roster_in_force(url)
+    finish_unfinished(url, settings.unfinished_grace_seconds)
     outcomes: list[Outcome] = []
     with InboxRun(inbox) as run:
         claimed = claim_inbox(run, roster)

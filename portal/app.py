@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import partial
+
 from fastapi import FastAPI
 
 from phoihop.settings import Settings
@@ -9,6 +15,26 @@ from portal.api import health, periods, returns
 from portal.errors import install_error_handlers
 from portal.gate import DatabaseGate
 from schema.database import make_engine, make_session_factory
+from schema.faults import fault_of
+from schema.recovery import finish_unfinished_uploads
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start, finish the uploads a killed process left half-done; the service starts even if it cannot."""
+    grace = timedelta(seconds=app.state.settings.unfinished_grace_seconds)
+    try:
+        recovery = await app.state.gate.run(partial(finish_unfinished_uploads, grace=grace))
+        log.info("at start: %d unfinished uploads finished, %d not", len(recovery.finished), len(recovery.failed))
+    except Exception as exc:
+        error = fault_of(exc)
+        if error is None:
+            raise
+        log.warning("at start, unfinished uploads not looked at: %s: %s", error.code, exc)
+    yield
+    app.state.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # the bundled docs pages load scripts from a CDN; nothing leaves the province
         redoc_url=None,
+        lifespan=lifespan,
     )
     engine = make_engine(
         settings.resolved_database_url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
 from schema.models import Period, Return
+from schema.unseen import UnassignedUpload, UnfinishedUpload
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,17 @@ def period_completeness(
     return states
 
 
-def completeness_document(period_id: str, states: list[AgencyState]) -> dict:
-    """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5)."""
+def completeness_document(
+    period_id: str,
+    states: list[AgencyState],
+    unfinished: Sequence[UnfinishedUpload] = (),
+    unassigned: Sequence[UnassignedUpload] = (),
+) -> dict:
+    """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5).
+
+    Beside the agencies, what the table cannot place: uploads kept but not finished, and
+    refused uploads that name no readable period.
+    """
     return {
         "period": period_id,
         "agencies": [
@@ -88,4 +99,6 @@ def completeness_document(period_id: str, states: list[AgencyState]) -> dict:
             }
             for s in states
         ],
+        "unfinished": [u.document() for u in unfinished],
+        "unassigned": [u.document() for u in unassigned],
     }

@@ -140,6 +140,9 @@ class PendingUpload(Base):
     """
 
     __tablename__ = "pending_uploads"
+    # A note's id is never reused (SQLite reuses a deleted row's id unless told not to): a slow
+    # process deleting its own note after a recovery took it over must not delete a newer one's.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))

@@ -131,9 +131,7 @@ def status(
         unfinished = unfinished_uploads(session)
         unassigned = unassigned_uploads(session, row)
     if as_json:
-        document = completeness_document(row.id, states)
-        document["unfinished"] = [u.document() for u in unfinished]
-        document["unassigned"] = [u.document() for u in unassigned]
+        document = completeness_document(row.id, states, unfinished, unassigned)
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")

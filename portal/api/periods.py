@@ -15,6 +15,7 @@ from schema.intake import WithdrawError, withdraw_return
 from schema.models import Return
 from schema.periods import PeriodError, get_period
 from schema.roster_store import current_roster
+from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
 
 router = APIRouter(tags=["periods"])
 
@@ -32,6 +33,8 @@ class AgencyStateOut(BaseModel):
 class CompletenessOut(BaseModel):
     period: str
     agencies: list[AgencyStateOut]
+    unfinished: list[UnfinishedUpload]  # kept, not yet finished (a killed process; finished at the next start)
+    unassigned: list[UnassignedUpload]  # refused uploads that name no readable period
 
 
 class WithdrawalIn(BaseModel):
@@ -56,7 +59,8 @@ def _completeness(session: Session, period_id: str) -> dict:
         row = get_period(session, period_id)
     except PeriodError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    return completeness_document(row.id, period_completeness(session, current_roster(session), row))
+    states = period_completeness(session, current_roster(session), row)
+    return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
 
 
 @router.get("/periods/{period}/completeness", response_model=CompletenessOut)

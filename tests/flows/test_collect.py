@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from schema.database import make_engine, make_session_factory
 from schema.inbox import PROCESSED, PROCESSING, REJECTED
-from schema.models import Blob, Return
+from schema.models import Blob, PendingUpload, Return
 from tests.drop_folder import (
     OVERFLOWING,
     Claimer,
@@ -24,8 +24,12 @@ from tests.drop_folder import (
     outside_world,
     police_return,
 )
-from tests.factories import blank_form, fill_form, filled_form
+from tests.factories import blank_form, fill_form, filled_form, left_by_a_killed_run
 from tests.flows.artifacts import read_artifact
+
+
+def count(session: Session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_collect_sorts_the_inbox_and_reports_per_agency(
@@ -44,12 +48,18 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
         },
     )
 
+    left = left_by_a_killed_run(loaded, b"%PDF-1.4 sent through the API by a process that was killed")
+    left_sha256 = left.sha256
+
     summary = collect(inbox=str(inbox), database_url=database_url)
     assert summary == {"files": 4, "accepted": 2, "rejected": 2, "left": 0}
+    loaded.expunge_all()
+    finished = loaded.scalars(select(Return).where(Return.sha256 == left_sha256)).one()  # a run finishes it first
+    assert (finished.channel, finished.status) == ("api", "invalid") and count(loaded, PendingUpload) == 0
     assert filed(inbox / PROCESSED) == ["hq.xlsx", "police.xlsx"]
     assert filed(inbox / REJECTED) == ["bao-cao.pdf", "vnpt.xlsx"]
     loaded.expire_all()
-    assert {r.channel for r in loaded.scalars(select(Return))} == {"folder"}
+    assert {r.channel for r in loaded.scalars(select(Return).where(Return.sha256 != left_sha256))} == {"folder"}
     assert loaded.get(Blob, json.loads((inbox / REJECTED / "vnpt.xlsx.json").read_text())["sha256"]).content == bad
 
     rows = json.loads(read_artifact("collect-inbox").data)

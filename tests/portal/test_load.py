@@ -7,6 +7,7 @@ is checked against what the database then holds.
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -21,7 +22,7 @@ from schema.migrate import upgrade_to_head
 from schema.models import Blob, Return
 from schema.periods import open_period
 from schema.roster_store import save_roster
-from tests.factories import sample_uploads
+from tests.factories import POLICE_FIGURES, filled_form, json_return, left_by_a_killed_run, sample_uploads
 from tests.live_server import live_server
 from tests.private_postgres import private_postgres
 
@@ -169,3 +170,36 @@ def test_the_database_stopped_and_started_under_a_running_service(roster: Roster
             assert again.status_code == 201 and again.json()["version"] == 1
             assert upload("police", police[1]).json()["version"] == 2
             assert "Traceback" not in server.log_text()
+
+
+def test_at_start_the_api_finishes_uploads_a_killed_process_left_and_lists_what_it_cannot_place(
+    database_url: str, loaded: Session, roster: Roster, tmp_path: Path
+) -> None:
+    left = left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
+    coordinator = issue_token(loaded, "test")
+    token = issue_token(loaded, "test", "customs")
+    loaded.expunge_all()  # the server finishes `left` behind this session's back
+    with live_server(database_url, tmp_path / "server.log") as server, httpx.Client(base_url=server.url) as client:
+        in_flight = left_by_a_killed_run(  # stored a moment ago: another process may still be finishing it
+            loaded,
+            json_return("customs", "2023-H1", "customs@1", {}),
+            agency_hint="customs",
+            taken_at=datetime.now(UTC),
+        )
+        no_period = client.post(
+            "/api/v1/returns",
+            headers={"Authorization": f"Bearer {token}"},
+            content=json_return("customs", "năm ngoái", "customs@1", {}),
+        )
+        assert no_period.status_code == 422
+        board = client.get("/api/v1/periods/2023-H1/completeness", headers={"Authorization": f"Bearer {coordinator}"})
+    assert board.status_code == 200, board.text
+    document = board.json()
+    police = next(a for a in document["agencies"] if a["agency"] == "police")
+    assert (police["state"], police["version"]) == ("accepted", 1)
+    finished = loaded.scalars(select(Return).where(Return.agency_id == "police")).one()
+    assert (finished.sha256, finished.channel, finished.actor) == (left.sha256, "api", "api:police")
+    assert [(u["id"], u["agency"]) for u in document["unfinished"]] == [(in_flight.id, "customs")]
+    assert [(u["return_id"], u["code"]) for u in document["unassigned"]] == [
+        (no_period.json()["receipt"]["id"], "invalid_period")
+    ]

@@ -19,28 +19,7 @@ from schema.intake import submit_return
 from schema.models import Blob, PendingUpload, Period, Return
 from schema.recovery import MAX_ATTEMPTS, finish_unfinished_uploads
 from schema.unseen import unassigned_uploads, unfinished_uploads
-from tests.factories import POLICE_FIGURES, filled_form, json_return
-
-RECEIVED = datetime(2023, 6, 16, 9, 30, tzinfo=UTC)
-
-
-def left_by_a_killed_run(session: Session, data: bytes, **fields) -> PendingUpload:
-    """What a run killed between keeping the bytes and writing the return row leaves behind."""
-    digest = hashlib.sha256(data).hexdigest()
-    if session.get(Blob, digest) is None:
-        session.add(Blob(sha256=digest, size=len(data), content=data))
-    upload = PendingUpload(
-        sha256=digest,
-        channel=fields.get("channel", "api"),
-        actor=fields.get("actor", "api:police"),
-        filename=fields.get("filename", "cong-an.xlsx"),
-        agency_hint=fields.get("agency_hint", "police"),
-        received_at=fields.get("received_at", RECEIVED),
-        taken_at=fields.get("taken_at", datetime.now(UTC) - timedelta(minutes=10)),
-    )
-    session.add(upload)
-    session.commit()
-    return upload
+from tests.factories import POLICE_FIGURES, RECEIVED, filled_form, json_return, left_by_a_killed_run
 
 
 def count(session: Session, model) -> int:
@@ -215,3 +194,14 @@ def test_an_upload_finished_late_never_replaces_a_newer_return_of_the_agency(loa
         (False, 1, "accepted"),
     ]
     assert loaded.scalar(select(Return.id).where(Return.status == "accepted")) == current.return_id
+
+
+def test_a_finished_uploads_note_id_is_never_given_to_a_later_upload(loaded: Session, roster: Roster) -> None:
+    """Else a slow process deleting its own note after a recovery took it over would delete a newer upload's note."""
+    first = left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
+    first_id = first.id
+    finish_unfinished_uploads(loaded)
+    assert count(loaded, PendingUpload) == 0
+    loaded.expunge_all()
+    later = left_by_a_killed_run(loaded, json_return("customs", "2023-H1", "customs@1", {}), agency_hint="customs")
+    assert later.id > first_id

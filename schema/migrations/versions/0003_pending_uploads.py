@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.ForeignKeyConstraint(["sha256"], ["blobs.sha256"], name=op.f("fk_pending_uploads_sha256_blobs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_uploads")),
+        # A note's id is never reused: a slow process deleting its own note must not delete a newer one's.
+        sqlite_autoincrement=True,
     )
     # ### end Alembic commands ###
 
