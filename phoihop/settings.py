@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -23,11 +24,22 @@ class Settings(BaseSettings):
     unfinished_grace_seconds: int = Field(
         120, ge=0, description="an upload stored but not finished for this long is taken up again at the next start"
     )
+    api_db_calls: int | None = Field(
+        None,
+        ge=1,
+        description="database calls the API runs at once per process (each in a thread, holding one connection); "
+        "default: the number of CPUs, at most the pool's size — more threads only fight over Python's lock",
+    )
     api_retry_after: int = Field(2, ge=1, description="seconds a client is told to wait when the service is busy (503)")
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'phoihop.db'}"
+
+    @property
+    def resolved_api_db_calls(self) -> int:
+        pool = self.db_pool_size + self.db_max_overflow
+        return min(self.api_db_calls or os.cpu_count() or 2, pool)
 
     @property
     def resolved_log_file(self) -> Path:

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.gate = DatabaseGate(
         make_session_factory(engine),
-        capacity=settings.db_pool_size + settings.db_max_overflow,
+        capacity=settings.resolved_api_db_calls,
         wait=settings.db_pool_timeout,
         retry_after=settings.api_retry_after,
     )

@@ -63,5 +63,8 @@ class DatabaseGate:
             turns.release()
 
     def _in_session(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        with self.sessions() as session:
+        # One connection for the whole call: a session left to itself hands its connection back
+        # at every commit and checks one out (and pings it) again for the next statement.
+        engine = self.sessions.kw["bind"]
+        with engine.connect() as connection, self.sessions(bind=connection) as session:
             return work(session, *args)
