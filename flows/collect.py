@@ -10,23 +10,20 @@ Safe to re-run, safe with two runs at once, safe when a run is killed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
-from phoihop.settings import Settings
-from schema.database import make_engine, make_session_factory
+from schema.database import configured_session
 from schema.faults import fault_of
 from schema.filing import Outcome, keep_claimed
 from schema.inbox import Claimed, InboxRun, claim_files
 from schema.recovery import finish_unfinished_uploads
 from schema.roster_store import current_roster
+from schema.settings import Settings
 
 RESULTS = {
     "duplicate": "Trùng tệp đã nhận",
@@ -42,28 +39,19 @@ def _result(outcome: Outcome) -> str:
     return RESULTS[outcome.status]
 
 
-@contextmanager
-def _session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
-def load_roster_in_force(database_url: str) -> Roster:
+def load_roster_in_force() -> Roster:
     """The roster the database holds."""
-    with _session(database_url) as session:
+    with configured_session() as session:
         return current_roster(session)
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
-def finish_unfinished(database_url: str, grace_seconds: int) -> int:
+def finish_unfinished() -> int:
     """Finish the uploads a killed process left stored but unfinished (from any channel); how many."""
-    with _session(database_url) as session:
-        recovery = finish_unfinished_uploads(session, grace=timedelta(seconds=grace_seconds))
+    grace = timedelta(seconds=Settings().unfinished_grace_seconds)
+    with configured_session() as session:
+        recovery = finish_unfinished_uploads(session, grace=grace)
     if recovery.failed:
         get_run_logger().warning(
             "%d stored uploads could not be finished; listed by «phoihop status»", len(recovery.failed)
@@ -78,9 +66,9 @@ def claim_inbox(run: InboxRun, roster: Roster) -> list[Claimed]:
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE, task_run_name="keep-{item.name}")
-def keep_file(item: Claimed, run: InboxRun, roster: Roster, database_url: str) -> Outcome:
+def keep_file(item: Claimed, run: InboxRun, roster: Roster) -> Outcome:
     """Keep one file, check it, file it away with its sidecar; only a fault of the world fails (and retries)."""
-    with _session(database_url) as session:
+    with configured_session() as session:
         return keep_claimed(session, roster, run, item, log=get_run_logger())
 
 
@@ -111,18 +99,21 @@ def publish_arrivals(outcomes: list[Outcome], roster: Roster) -> None:
 
 
 @flow(name="collect")
-def collect(inbox: str = "var/inbox", database_url: str | None = None) -> dict[str, int]:
-    """Ingest every new file of the drop folder; returns how many were accepted, rejected and left for later."""
-    settings = Settings()
-    url = database_url or settings.resolved_database_url
+def collect(inbox: str | None = None) -> dict[str, int]:
+    """Ingest every new file of the drop folder; returns how many were accepted, rejected and left for later.
+
+    The folder defaults to `inbox/` in the data folder; the database is the one the settings
+    name (PHOIHOP_DATABASE_URL), never a parameter.
+    """
+    inbox = inbox or str(Settings().data_dir / "inbox")
     logger = get_run_logger()
-    roster = load_roster_in_force(url)
-    finish_unfinished(url, settings.unfinished_grace_seconds)
+    roster = load_roster_in_force()
+    finish_unfinished()
     outcomes: list[Outcome] = []
     with InboxRun(inbox) as run:
         claimed = claim_inbox(run, roster)
         for n, item in enumerate(claimed):
-            state = keep_file(item, run, roster, url, return_state=True)
+            state = keep_file(item, run, roster, return_state=True)
             if state.is_completed():
                 outcomes.append(state.result())
                 continue

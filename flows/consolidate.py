@@ -14,10 +14,9 @@ from prefect.cache_policies import NO_CACHE
 
 from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import PeriodReturns
-from phoihop.settings import Settings
 from report.context import ReportContext, build_context
 from report.draft import render_draft
-from schema.database import make_engine, make_session_factory
+from schema.database import configured_session
 from schema.roster_store import current_roster
 from schema.snapshot import load_period_returns
 
@@ -25,14 +24,10 @@ STATE_LABELS = {"missing": "Chưa gửi", "invalid": "Không hợp lệ", "withd
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
-def load_returns(database_url: str, period: str) -> PeriodReturns:
+def load_returns(period: str) -> PeriodReturns:
     """Read the latest accepted return of every agency, and who is missing."""
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            return load_period_returns(session, current_roster(session), period)
-    finally:
-        engine.dispose()
+    with configured_session() as session:
+        return load_period_returns(session, current_roster(session), period)
 
 
 @task(cache_policy=NO_CACHE)
@@ -76,12 +71,13 @@ def draft_report(context: ReportContext, out_dir: Path) -> Path:
 def consolidate(
     period: str,
     out_dir: str = "out",
-    database_url: str | None = None,
     report_date: date | None = None,
 ) -> str:
-    """Merge the period's latest valid returns and write the draft report; returns its path."""
-    url = database_url or Settings().resolved_database_url
-    data = load_returns(url, period)
+    """Merge the period's latest valid returns and write the draft report; returns its path.
+
+    The database is the one the settings name (PHOIHOP_DATABASE_URL), never a parameter.
+    """
+    data = load_returns(period)
     publish_completeness(data)
     context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
     draft = draft_report(context, Path(out_dir))

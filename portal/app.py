@@ -10,13 +10,13 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from phoihop.settings import Settings
 from portal.api import health, periods, returns
 from portal.errors import install_error_handlers
 from portal.gate import DatabaseGate
 from schema.database import make_engine, make_session_factory
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
+from schema.settings import Settings
 
 log = logging.getLogger(__name__)
 

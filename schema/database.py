@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schema import faults
+from schema.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SCHEMA_REVISION = "0003"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
@@ -70,3 +73,16 @@ def schema_revision(engine: Engine) -> str | None:
 def is_initialized(engine: Engine) -> bool:
     """True once `phoihop init` has migrated this database."""
     return inspect(engine).has_table("alembic_version")
+
+
+@contextmanager
+def configured_session(settings: Settings | None = None) -> Iterator[Session]:
+    """A session on the configured database, its engine disposed after: for work (a flow's task) that
+    gets the database from its settings, never from a parameter (Prefect stores and shows those)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -42,7 +42,7 @@ def test_every_error_code_is_explained_to_officers() -> None:
 
 
 def test_every_setting_is_documented_for_the_administrator() -> None:
-    from phoihop.settings import Settings
+    from schema.settings import Settings
 
     text = (DOCS / "operations.md").read_text(encoding="utf-8")
     assert [name for name in Settings.model_fields if f"`PHOIHOP_{name.upper()}`" not in text] == []

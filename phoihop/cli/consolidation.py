@@ -19,12 +19,8 @@ def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None)
     with console.status("Đang tổng hợp báo cáo (luồng Prefect «consolidate»)…"):
         from flows.consolidate import consolidate as consolidate_flow
 
-        path = consolidate_flow(
-            period=period,
-            out_dir=str(out),
-            database_url=app.settings.resolved_database_url,
-            report_date=report_date,
-        )
+        app.settings.export_database()  # the flow reads its database from the settings, never a parameter
+        path = consolidate_flow(period=period, out_dir=str(out), report_date=report_date)
     return Path(path)
 
 

@@ -24,11 +24,11 @@ from agencies.calendar import REPORTING_TZ, PeriodIdError
 from agencies.errors import UserError
 from agencies.roster import Roster, RosterError
 from phoihop.cli.logs import LazyLogFile
-from phoihop.settings import Settings
 from schema.database import SCHEMA_REVISION, make_engine, make_session_factory, schema_revision
 from schema.periods import PeriodError
 from schema.recovery import Recovery, finish_unfinished_uploads
 from schema.roster_store import RosterNotLoaded, current_roster
+from schema.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)

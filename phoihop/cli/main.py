@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from phoihop.cli import audit, consolidation, logs, returns, setup
 from phoihop.cli.context import AppContext, fail
 from phoihop.cli.guard import GuardedGroup
-from phoihop.settings import Settings
+from schema.settings import Settings
 
 app = typer.Typer(
     name="phoihop",

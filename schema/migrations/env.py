@@ -14,8 +14,8 @@ def _engine() -> Engine:
     engine = config.attributes.get("engine")
     if engine is not None:
         return engine
-    from phoihop.settings import Settings  # the `alembic` command line, run from the project root
     from schema.database import make_engine
+    from schema.settings import Settings  # the `alembic` command line, run from the project root
 
     return make_engine(Settings().resolved_database_url)
 

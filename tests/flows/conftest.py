@@ -13,3 +13,10 @@ def prefect_api() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def flow_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test database named in the settings, where the flows read it (never a flow parameter)."""
+    monkeypatch.setenv("PHOIHOP_DATABASE_URL", database_url)
+    return database_url

@@ -33,7 +33,7 @@ def count(session: Session, model) -> int:
 
 
 def test_collect_sorts_the_inbox_and_reports_per_agency(
-    prefect_api: None, loaded: Session, roster: Roster, database_url: str, tmp_path: Path
+    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
 ) -> None:
     from flows.collect import collect
 
@@ -51,7 +51,7 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
     left = left_by_a_killed_run(loaded, b"%PDF-1.4 sent through the API by a process that was killed")
     left_sha256 = left.sha256
 
-    summary = collect(inbox=str(inbox), database_url=database_url)
+    summary = collect(inbox=str(inbox))
     assert summary == {"files": 4, "accepted": 2, "rejected": 2, "left": 0}
     loaded.expunge_all()
     finished = loaded.scalars(select(Return).where(Return.sha256 == left_sha256)).one()  # a run finishes it first
@@ -71,11 +71,11 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
     assert by_file["vnpt.xlsx"]["Kết quả"] == "Không hợp lệ" and "số âm" in by_file["vnpt.xlsx"]["Lỗi"]
     assert by_file["bao-cao.pdf"]["Đơn vị"] == "(chưa xác định)"
 
-    assert collect(inbox=str(inbox), database_url=database_url) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
+    assert collect(inbox=str(inbox)) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
 
 
 def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
-    prefect_api: None, loaded: Session, roster: Roster, database_url: str, tmp_path: Path, monkeypatch
+    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path, monkeypatch
 ) -> None:
     """Links to the outside, a file that crashes the reader, a bug injected into the intake for one file
     (fault injection: the intake as the folder calls it raises for those bytes), and the claims of a
@@ -99,7 +99,7 @@ def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
             "police/cursed.pdf": cursed,
         },
     )
-    summary = collect(inbox=str(inbox), database_url=database_url)
+    summary = collect(inbox=str(inbox))
     assert summary == {"files": 4 + len(links), "accepted": 2, "rejected": 2 + len(links), "left": 0}
     assert filed(inbox / PROCESSED) == ["bao-cao-6-thang.xlsx", "kc.xlsx"]
     assert filed(inbox / REJECTED) == sorted(["cursed.pdf", "overflow.json"] + [n.rpartition("/")[2] for n in links])
@@ -136,7 +136,8 @@ def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
     url = embedded_database(path, roster)
     inbox = drop(tmp_path / "inbox", {"customs/hq.xlsx": customs_return(roster), "police.xlsx": police_return(roster)})
 
-    left = collect(inbox=str(inbox), database_url=f"sqlite:///file:{path}?mode=ro&uri=true")
+    monkeypatch.setenv("PHOIHOP_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    left = collect(inbox=str(inbox))
     assert left == {"files": 2, "accepted": 0, "rejected": 0, "left": 2}
     rows = json.loads(read_artifact("collect-inbox").data)
     assert {row["Tệp"]: row["Kết quả"] for row in rows} == dict.fromkeys(
@@ -145,7 +146,8 @@ def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
     assert filed(inbox / PROCESSED) == filed(inbox / REJECTED) == []
     assert sorted(p.name for p in (inbox / PROCESSING).glob("*/*/*")) == ["hq.xlsx", "police.xlsx"]
 
-    assert collect(inbox=str(inbox), database_url=url) == {"files": 2, "accepted": 2, "rejected": 0, "left": 0}
+    monkeypatch.setenv("PHOIHOP_DATABASE_URL", url)
+    assert collect(inbox=str(inbox)) == {"files": 2, "accepted": 2, "rejected": 0, "left": 0}
     assert filed(inbox / PROCESSED) == ["hq.xlsx", "police.xlsx"] and list((inbox / PROCESSING).iterdir()) == []
     engine = make_engine(url)
     with make_session_factory(engine)() as session:

@@ -14,7 +14,7 @@ from tests.flows.artifacts import read_artifact
 
 
 def test_the_flow_drafts_and_reports_who_is_missing(
-    prefect_api: None, loaded: Session, roster: Roster, database_url: str, tmp_path: Path
+    prefect_api: None, flow_database: str, loaded: Session, roster: Roster, tmp_path: Path
 ) -> None:
     from flows.consolidate import consolidate
 
@@ -26,7 +26,6 @@ def test_the_flow_drafts_and_reports_who_is_missing(
     state = consolidate(
         period="2023-H1",
         out_dir=str(tmp_path),
-        database_url=database_url,
         report_date=date(2023, 7, 5),
         return_state=True,
     )

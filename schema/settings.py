@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     )
     api_retry_after: int = Field(2, ge=1, description="seconds a client is told to wait when the service is busy (503)")
 
+    def export_database(self) -> None:
+        """Name this database in the environment, for the flows run in this process (they read it from there)."""
+        os.environ["PHOIHOP_DATABASE_URL"] = self.resolved_database_url
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'phoihop.db'}"
