@@ -20,6 +20,9 @@ CELL_MAX = 16  # ReturnValue.cell: `XFD1048576`, Excel's last cell, has 10
 FIELD_MAX = 128  # ReturnValue.field: `indicators.` and a code
 FILENAME_MAX = 255  # Return.filename, as most file systems allow
 
+ID_MAX = 2**31 - 1  # a row id as a request names it: PostgreSQL's INTEGER, and SQLite's too
+REASON_MAX = 2_000  # characters of a reason given for an action (a withdrawal, a reopening)
+
 # Text kept without a column bound, but read by people and put into the report.
 PARAGRAPH_MAX = 20_000  # characters of one paragraph: about eight typed pages
 PARAGRAPHS_MAX = 1_000  # paragraphs in one return; a six-month return has tens

@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agencies.bounds import shorten
+from agencies.errors import UserError
+
 # Vietnam keeps one time zone; deadlines and receipt days are counted in it.
 REPORTING_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -30,7 +33,7 @@ class PeriodKind(StrEnum):
 
 
 _PERIOD_ID = re.compile(
-    r"^(?P<year>\d{4})-(?:(?P<half>H[12])|(?P<year_kind>Y)|Q(?P<quarter>[1-4])|M(?P<month>0?[1-9]|1[0-2]))$"
+    r"^(?P<year>[1-9]\d{3})-(?:(?P<half>H[12])|(?P<year_kind>Y)|Q(?P<quarter>[1-4])|M(?P<month>0?[1-9]|1[0-2]))$"
 )
 
 
@@ -138,17 +141,23 @@ class Period:
         return self.id
 
 
-class PeriodIdError(ValueError):
-    pass
+class PeriodIdError(UserError, ValueError):
+    """Not a period id; a 422 naming the field `period` in the API."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            "invalid_period_id",
+            f"Mã kỳ báo cáo «{shorten(text)}» không hợp lệ: dùng dạng 2023-H1, 2023-H2, 2023-Y, 2023-Q1 hoặc 2023-M10.",
+            status=422,
+            field="period",
+        )
 
 
 def parse_period(text: str) -> Period:
     """`2023-H1`, `2023-H2`, `2023-Y`, `2023-Q1`, `2023-M10` (or `2023-M01`)."""
     match = _PERIOD_ID.match(text.strip().upper())
     if not match:
-        raise PeriodIdError(
-            f"Mã kỳ báo cáo «{text}» không hợp lệ: dùng dạng 2023-H1, 2023-H2, 2023-Y, 2023-Q1 hoặc 2023-M10."
-        )
+        raise PeriodIdError(text)
     year = int(match["year"])
     if match["half"]:
         kind = PeriodKind(match["half"])

@@ -10,7 +10,9 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from agencies.errors import UserError
 from portal.api import health, periods, returns
+from portal.body_limit import BodyLimit
 from portal.errors import install_error_handlers
 from portal.gate import DatabaseGate
 from schema.database import make_engine, make_session_factory
@@ -28,13 +30,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         recovery = await app.state.gate.run(partial(finish_unfinished_uploads, grace=grace))
         log.info("at start: %d unfinished uploads finished, %d not", len(recovery.finished), len(recovery.failed))
-    except Exception as exc:
+    except Exception as exc:  # the service starts anyway: its requests and /health say what is wrong
         error = fault_of(exc)
         if error is None:
-            raise
-        log.warning("at start, unfinished uploads not looked at: %s: %s", error.code, exc)
+            log.error("at start, finishing unfinished uploads failed", exc_info=exc)
+        else:
+            log.warning("at start, unfinished uploads not looked at: %s: %s", error.code, exc)
     yield
-    app.state.engine.dispose()
+    if app.state.engine is not None:
+        app.state.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,20 +52,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    engine = make_engine(
-        settings.resolved_database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
-    )
     app.state.settings = settings
+    try:
+        engine = make_engine(
+            settings.resolved_database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+        )
+    except UserError as error:  # e.g. an unusable data folder: the API starts and says so on every request
+        log.error("no database: %s: %s", error.code, error.message)
+        engine, unavailable = None, error
+    else:
+        unavailable = None
     app.state.engine = engine
     app.state.gate = DatabaseGate(
-        make_session_factory(engine),
+        make_session_factory(engine) if engine is not None else None,
         capacity=settings.resolved_api_db_calls,
         wait=settings.db_pool_timeout,
         retry_after=settings.api_retry_after,
+        unavailable=unavailable,
     )
+    app.add_middleware(BodyLimit)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")
     app.include_router(periods.router, prefix="/api/v1")

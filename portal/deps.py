@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from agencies.errors import UserError
 from portal.gate import DatabaseGate
 from schema.credentials import Principal, authenticate
 
@@ -25,10 +26,8 @@ async def get_principal(
 ) -> Principal:
     principal = await database.run(authenticate, credentials.credentials) if credentials else None
     if principal is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="Thiếu hoặc sai khóa truy cập: gửi «Authorization: Bearer <khóa>» do Sở cấp.",
-            headers={"WWW-Authenticate": "Bearer"},
+        raise UserError(
+            "unauthorized", "Thiếu hoặc sai khóa truy cập: gửi «Authorization: Bearer <khóa>» do Sở cấp.", status=401
         )
     return principal
 
@@ -38,7 +37,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 async def require_coordinator(principal: CurrentPrincipal) -> Principal:
     if principal.role != "coordinator":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Chỉ cơ quan tổng hợp được xem nội dung này.")
+        raise UserError("forbidden", "Chỉ cơ quan tổng hợp được xem nội dung này.", status=403)
     return principal
 
 

@@ -1,8 +1,9 @@
-"""Errors as responses, in one place: a `UserError` and every database or disk fault carry a code and a Vietnamese message.
+"""Errors as responses, in one place: every error body is `{"code", "message"}` with the message in Vietnamese.
 
-A fault of the world (database unreachable, pool exhausted, disk full) is a 503 with
-Retry-After; anything unexpected is logged with its traceback and answered as a JSON 500
-that says the same in Vietnamese, never a bare page.
+A `UserError` raised below answers as itself; a fault of the world (database unreachable, pool
+exhausted, disk full, not initialised) is a 503 with Retry-After; a request FastAPI cannot
+validate is a 422 naming its fields; anything unexpected is logged with its traceback and
+answered as a JSON 500 that says so in Vietnamese, never a bare page.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException
 
+from agencies.bounds import shorten
 from agencies.errors import UserError
+from portal.body_limit import BodyTooLarge, is_upload, too_large
+from portal.responses import error_response
 from schema.faults import fault_of
 
 log = logging.getLogger(__name__)
@@ -25,15 +31,47 @@ INTERNAL_ERROR = UserError(
     status=500,
 )
 
-
-def error_response(error: UserError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-    return JSONResponse({"code": error.code, "message": error.message}, status_code=error.status, headers=headers)
+# The framework's own refusals (no route, wrong method, a body it cannot parse), in Vietnamese.
+HTTP_ERRORS = {
+    400: ("bad_request", "Yêu cầu không đúng định dạng."),
+    401: ("unauthorized", "Thiếu hoặc sai khóa truy cập."),
+    403: ("forbidden", "Không có quyền thực hiện yêu cầu này."),
+    404: ("not_found", "Không có địa chỉ này."),
+    405: ("method_not_allowed", "Địa chỉ này không nhận phương thức {method}."),
+}
 
 
 async def _user_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, UserError)
     return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc, BodyTooLarge):
+        return error_response(too_large(exc.size, exc.limit, is_upload(request.url.path)))
+    code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", "Yêu cầu không thực hiện được."))
+    error = UserError(code, message.format(method=request.method), status=exc.status_code)
+    return error_response(error)
+
+
+def _field(location: tuple) -> str:
+    """`("path", "return_id")` → `return_id`; `("body", "reason")` → `reason`."""
+    parts = [str(p) for p in location if p not in ("body", "path", "query", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = [{"field": _field(e["loc"]), "type": e["type"]} for e in exc.errors()]
+    names = ", ".join(f"«{shorten(f['field'], 40)}»" for f in fields[:5])
+    error = UserError(
+        "invalid_request",
+        f"Yêu cầu có giá trị không hợp lệ hoặc thiếu ở {names}. Hãy xem tài liệu API (/api/v1/docs).",
+        status=422,
+        field=fields[0]["field"] if fields else None,
+    )
+    return error_response(error, errors=fields)
 
 
 async def _fault(request: Request, exc: Exception) -> JSONResponse:
@@ -51,6 +89,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UserError, _user_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(sa_exc.SQLAlchemyError, _fault)
     app.add_exception_handler(OSError, _fault)
     app.add_exception_handler(Exception, _unexpected)

@@ -16,14 +16,23 @@ import anyio
 from anyio.to_thread import run_sync
 from sqlalchemy.orm import Session, sessionmaker
 
+from agencies.errors import UserError
 from schema.faults import service_busy
 
 T = TypeVar("T")
 
 
 class DatabaseGate:
-    def __init__(self, sessions: sessionmaker[Session], capacity: int, wait: float, retry_after: int) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session] | None,
+        capacity: int,
+        wait: float,
+        retry_after: int,
+        unavailable: UserError | None = None,
+    ) -> None:
         self.sessions = sessions
+        self.unavailable = unavailable  # why there is no database at all (e.g. an unusable data folder)
         self.capacity = capacity
         self.wait = wait
         self.retry_after = retry_after
@@ -47,11 +56,16 @@ class DatabaseGate:
         """Calls waiting for their turn now."""
         return 0 if self._turns is None else self._turns.statistics().tasks_waiting
 
-    async def run(self, work: Callable[..., T], *args: Any) -> T:
-        """`work(session, *args)` in a worker thread; the session is closed when it returns."""
+    async def run(self, work: Callable[..., T], *args: Any, wait: float | None = None) -> T:
+        """`work(session, *args)` in a worker thread; the session is closed when it returns.
+
+        It waits its turn `wait` seconds (default: the gate's), then raises `service_busy` (a 503).
+        """
+        if self.unavailable is not None:
+            raise self.unavailable
         turns, threads = self._limiters()
         try:
-            with anyio.fail_after(self.wait):
+            with anyio.fail_after(self.wait if wait is None else wait):
                 await turns.acquire()
         except TimeoutError:
             raise service_busy(self.retry_after) from None
@@ -65,6 +79,7 @@ class DatabaseGate:
     def _in_session(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         # One connection for the whole call: a session left to itself hands its connection back
         # at every commit and checks one out (and pings it) again for the next statement.
+        assert self.sessions is not None
         engine = self.sessions.kw["bind"]
         with engine.connect() as connection, self.sessions(bind=connection) as session:
             return work(session, *args)

@@ -41,15 +41,15 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 5, pool_timeou
         raise faults.database_url_invalid(url) from exc
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        in_memory = not parsed.database or parsed.database == ":memory:"
+        if not in_memory and not parsed.database.startswith("file:"):  # a `file:` URI is not a path
             folder = Path(parsed.database).parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise faults.data_dir_unusable(folder, faults.os_reason(exc)) from exc
-        else:
-            pool = {}  # an in-memory database lives in one connection
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
+        options = {} if in_memory else pool  # an in-memory database lives in one connection
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     try:

@@ -127,6 +127,20 @@ def os_reason(exc: OSError) -> str:
     return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
+def database_not_initialised() -> UserError:
+    return UserError(
+        "database_not_initialised",
+        "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa được nâng cấp cho phiên bản này: "
+        "hãy chạy «phoihop init» rồi thử lại.",
+        status=503,
+        retry_after=60,
+    )
+
+
+# A table the code needs is missing: SQLite says "no such table", PostgreSQL "relation … does not exist".
+_NO_TABLE = ("no such table", "undefinedtable", "does not exist")
+
+
 def fault_of(exc: BaseException, where: str = "", folder: Path | None = None) -> UserError | None:
     """The user-facing form of a fault of the database or the disk; None for anything else (a bug).
 
@@ -137,8 +151,12 @@ def fault_of(exc: BaseException, where: str = "", folder: Path | None = None) ->
         return exc
     if isinstance(exc, sa_exc.TimeoutError):  # every pooled connection is in use
         return service_busy()
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.ProgrammingError):
         text = f"{exc.orig!r} {exc}" if isinstance(exc, sa_exc.DBAPIError) else str(exc)
+        if any(marker in text.lower() for marker in _NO_TABLE):
+            return database_not_initialised()
+        if isinstance(exc, sa_exc.ProgrammingError):
+            return None  # a bug in a statement, not a fault of the world
         if _disk_full(text):
             return disk_full(where or "cơ sở dữ liệu")
         if "database is locked" in text:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.deps import Database
+from portal.responses import error_body, error_headers
 from schema.faults import fault_of
 from schema.roster_store import current_roster
 
@@ -28,22 +29,18 @@ def _probe(session: Session) -> None:
     current_roster(session)
 
 
+HEALTH_WAIT = 1.0  # seconds: a monitor is told "busy" quickly rather than left waiting with the uploads
+
+
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(database: Database) -> JSONResponse:
     """200 khi hệ thống nhận được báo cáo; 503 kèm lý do (mã và thông báo tiếng Việt) khi không."""
     try:
-        await database.run(_probe)
+        await database.run(_probe, wait=min(HEALTH_WAIT, database.wait))
     except Exception as exc:
         error = fault_of(exc)
         if error is None:
             raise
-        out = HealthOut(
-            status="unavailable",
-            code=error.code,
-            message=error.message,
-            busy=database.busy,
-            waiting=database.waiting,
-        )
-        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-        return JSONResponse(out.model_dump(), status_code=503, headers=headers)
+        out = HealthOut(status="unavailable", busy=database.busy, waiting=database.waiting)
+        return JSONResponse({**out.model_dump(), **error_body(error)}, status_code=503, headers=error_headers(error))
     return JSONResponse(HealthOut(status="ok", busy=database.busy, waiting=database.waiting).model_dump())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from agencies.calendar import PeriodIdError, parse_period
+from agencies.bounds import REASON_MAX
+from agencies.calendar import parse_period
+from agencies.errors import UserError
 from portal.deps import Coordinator, CurrentPrincipal, Database
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import WithdrawError, withdraw_return
@@ -38,7 +40,7 @@ class CompletenessOut(BaseModel):
 
 
 class WithdrawalIn(BaseModel):
-    reason: str = ""
+    reason: str = Field("", max_length=REASON_MAX, description="lý do rút báo cáo")
 
 
 class WithdrawalOut(BaseModel):
@@ -48,17 +50,15 @@ class WithdrawalOut(BaseModel):
 
 
 def _period_id(text: str) -> str:
-    try:
-        return parse_period(text).id
-    except PeriodIdError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+    """The period id of the path; a malformed one is a 422 naming the field (PeriodIdError)."""
+    return parse_period(text).id
 
 
 def _completeness(session: Session, period_id: str) -> dict:
     try:
         row = get_period(session, period_id)
     except PeriodError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+        raise UserError("period_not_found", str(exc), status=404, field="period") from None
     states = period_completeness(session, current_roster(session), row)
     return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
 
@@ -73,13 +73,13 @@ def _withdraw(session: Session, agency_id: str, period_id: str, actor: str, reas
     try:
         return withdraw_return(session, agency_id, period_id, actor, reason)
     except WithdrawError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+        raise UserError("nothing_to_withdraw", str(exc), status=409) from None
 
 
 @router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)
 async def withdraw(period: str, body: WithdrawalIn, database: Database, principal: CurrentPrincipal) -> WithdrawalOut:
     """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
     if principal.agency_id is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.")
+        raise UserError("forbidden", "Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.", status=403)
     row = await database.run(_withdraw, principal.agency_id, _period_id(period), principal.actor, body.reason)
     return WithdrawalOut(id=row.id, version=row.version, status=row.status)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Path, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agencies.bounds import ID_MAX
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
+from portal.body_limit import BodyTooLarge, too_large
 from portal.deps import CurrentPrincipal, Database
 from schema.credentials import Principal
 from schema.intake import Receipt, receipt_of, submit_return
@@ -20,6 +23,7 @@ from schema.models import Return
 from schema.roster_store import current_roster
 
 router = APIRouter(tags=["returns"])
+log = logging.getLogger(__name__)
 
 
 class ProblemOut(BaseModel):
@@ -62,61 +66,42 @@ def _receipt(receipt: Receipt) -> ReceiptOut:
     )
 
 
-# What a multipart envelope may add to the file it carries (boundaries, headers, a long file name).
-MULTIPART_ALLOWANCE = 64 * 1024
-
-
-def _too_large(size: int) -> UserError:
-    megabytes = DEFAULT_LIMITS.max_bytes // (1024 * 1024)
-    return UserError(
-        "file_too_large",
-        f"Tệp gửi lên nặng hơn {max(size // (1024 * 1024), megabytes)} MB, vượt giới hạn {megabytes} MB nên không "
-        "được nhận. Biểu mẫu đã điền chỉ nặng vài chục KB: hãy gửi đúng tệp biểu mẫu, không chèn ảnh.",
-        status=status.HTTP_413_CONTENT_TOO_LARGE,
-    )
-
-
-def _unreadable_multipart(reason: str) -> UserError:
+def _unreadable_multipart() -> UserError:
     return UserError(
         "invalid_multipart",
-        f"Không đọc được dữ liệu gửi lên (multipart: {reason[:80]}). Hãy gửi tệp trong phần «file», "
+        "Không đọc được dữ liệu gửi lên dạng multipart. Hãy gửi đúng một tệp trong phần «file», "
         "với tên tệp ngắn (dưới 255 ký tự), ví dụ bao-cao.xlsx.",
         status=status.HTTP_400_BAD_REQUEST,
+        field="file",
     )
 
 
 async def _body(request: Request) -> tuple[bytes, str | None]:
     """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON).
 
-    A body declared (Content-Length) or found larger than the limit is refused with a 413
-    before it is read in full; it is not a return and nothing is kept.
+    The body as a whole is bounded by `portal.body_limit` before and while it is read; a file
+    part over the intake's limit is refused with a 413 and nothing is kept.
     """
     limit = DEFAULT_LIMITS.max_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + MULTIPART_ALLOWANCE:
-        raise _too_large(int(declared))
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        try:
-            form = await request.form(max_files=1, max_fields=5)
-        except StarletteHTTPException as exc:  # the multipart parser's own refusal, in English
-            raise _unreadable_multipart(str(exc.detail)) from None
-        try:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise _unreadable_multipart("thiếu phần «file»")
-            data = await upload.read(limit + 1)
-        finally:
-            await form.close()  # the spooled upload
-        if len(data) > limit:
-            raise _too_large(len(data))
-        return data, upload.filename
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _too_large(len(body))
-    return bytes(body), None
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.body(), None
+    try:
+        form = await request.form(max_files=1, max_fields=5)
+    except BodyTooLarge:
+        raise
+    except StarletteHTTPException as exc:  # the multipart parser's own refusal (in English: logged only)
+        log.info("unreadable multipart upload: %s", exc.detail)
+        raise _unreadable_multipart() from None
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise _unreadable_multipart()
+        data = await upload.read(limit + 1)
+    finally:
+        await form.close()  # the spooled upload
+    if len(data) > limit:
+        raise too_large(len(data), limit, upload=True)
+    return data, upload.filename
 
 
 @router.post(
@@ -163,10 +148,13 @@ def _own_receipt(session: Session, return_id: int, principal: Principal) -> Rece
     return receipt_of(row)
 
 
+ReturnId = Annotated[int, Path(ge=1, le=ID_MAX, description="số biên nhận")]
+
+
 @router.get("/returns/{return_id}", response_model=ReceiptOut)
-async def get_return(return_id: int, database: Database, principal: CurrentPrincipal) -> ReceiptOut:
+async def get_return(return_id: ReturnId, database: Database, principal: CurrentPrincipal) -> ReceiptOut:
     """Biên nhận của một lần gửi; đơn vị chỉ xem được báo cáo của mình."""
     receipt = await database.run(_own_receipt, return_id, principal)
-    if receipt is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Không có biên nhận này.")
+    if receipt is None:  # another agency's receipt is answered as if it did not exist
+        raise UserError("receipt_not_found", f"Không có biên nhận số {return_id} của đơn vị.", status=404)
     return _receipt(receipt)

@@ -3,6 +3,7 @@
 import json
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,7 +112,8 @@ def test_the_coordinator_sees_completeness_and_an_agency_withdraws(
     states = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator)).json()["agencies"]
     assert next(a for a in states if a["agency"] == "police")["state"] == "withdrawn"
     again = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={})
-    assert again.status_code == 409 and "không có báo cáo hợp lệ" in again.json()["detail"]
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_withdraw"
+    assert "không có báo cáo hợp lệ" in again.json()["message"]
 
 
 def test_the_openapi_contract_is_published(http: httpx.Client) -> None:
@@ -147,4 +149,89 @@ def test_a_multipart_upload_without_its_file_part_is_a_400_in_vietnamese(http: h
     token = issue_token(loaded, "test", "police")
     response = http.post("/api/v1/returns", headers=bearer(token), files={"tep": ("a.xlsx", b"PK", XLSX)})
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_multipart" and "thiếu phần «file»" in response.json()["message"]
+    assert response.json()["code"] == "invalid_multipart" and "phần «file»" in response.json()["message"]
+    assert response.json()["field"] == "file"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code", "field"),
+    [
+        ("get", "/api/v1/returns/9223372036854775808", {}, 422, "invalid_request", "return_id"),
+        ("get", "/api/v1/returns/0", {}, 422, "invalid_request", "return_id"),
+        ("get", "/api/v1/returns/abc", {}, 422, "invalid_request", "return_id"),
+        ("get", "/api/v1/returns/2147483647", {}, 404, "receipt_not_found", None),
+        ("get", "/api/v1/periods/0001-H1/completeness", {}, 422, "invalid_period_id", "period"),
+        ("get", "/api/v1/periods/2023-H9/completeness", {}, 422, "invalid_period_id", "period"),
+        ("get", "/api/v1/periods/2031-H1/completeness", {}, 404, "period_not_found", "period"),
+        (
+            "post",
+            "/api/v1/periods/2023-H1/withdrawal",
+            {"json": {"reason": "x" * 2001}},
+            422,
+            "invalid_request",
+            "reason",
+        ),
+        ("post", "/api/v1/periods/2023-H1/withdrawal", {"content": b"["}, 422, "invalid_request", "body"),
+        ("post", "/api/v1/periods/2023-H1/withdrawal", {"content": b"{" * 70_000}, 413, "request_too_large", None),
+        ("get", "/api/v1/khong-co", {}, 404, "not_found", None),
+        ("delete", "/api/v1/returns", {}, 405, "method_not_allowed", None),
+    ],
+)
+def test_every_error_is_json_with_a_code_and_a_vietnamese_message(
+    http: httpx.Client, loaded: Session, method: str, path: str, kwargs: dict, status: int, code: str, field: str | None
+) -> None:
+    token = issue_token(loaded, "test")  # the coordinator: sees every period and any receipt
+    response = http.request(method.upper(), path, headers=bearer(token), **kwargs)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code and body.get("field") == field
+    assert any(c in body["message"] for c in "ảạầếịọụưđ"), body["message"]  # Vietnamese, not the framework's English
+
+
+def test_unauthorised_and_forbidden_carry_codes(http: httpx.Client, loaded: Session) -> None:
+    anonymous = http.get("/api/v1/returns/1")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthorized"
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
+    police = issue_token(loaded, "test", "police")
+    forbidden = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(police))
+    assert forbidden.status_code == 403 and forbidden.json()["code"] == "forbidden"
+
+
+def test_a_chunked_multipart_body_over_the_limit_is_refused_while_it_streams(api_url: str, loaded: Session) -> None:
+    """No Content-Length: the server answers 413 soon after the limit instead of reading (and spooling) it all."""
+    import select as readiness
+    import socket
+    from urllib.parse import urlsplit
+
+    from agencies.file_safety import DEFAULT_LIMITS
+
+    token = issue_token(loaded, "test", "police")
+    address = urlsplit(api_url)
+    boundary = "b0undary"
+    part = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'.encode()
+    block = b"\0" * 65536
+    sent, answer = 0, b""
+    with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+        connection.sendall(
+            f"POST /api/v1/returns HTTP/1.1\r\nHost: {address.netloc}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        connection.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+        while sent < DEFAULT_LIMITS.max_bytes * 5 and not answer:  # 100 MB if all were read
+            try:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(block)
+            if readiness.select([connection], [], [], 0)[0]:  # the server has answered
+                answer = connection.recv(65536)
+        while not answer.endswith(b"}"):  # the JSON body may follow the head in a later packet
+            more = connection.recv(65536)
+            if not more:
+                break
+            answer += more
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"code":"file_too_large"' in answer
+    assert sent < DEFAULT_LIMITS.max_bytes * 2  # it stopped reading soon after the limit
+    loaded.expire_all()
+    assert loaded.scalars(select(Blob)).all() == []
