@@ -1,6 +1,9 @@
 """What a file really is, from its bytes, and whether it is safe to open.
 
-Refused before any spreadsheet library parses it: files over the size limit, ZIP bombs
+One size policy for every local file (the CLI's and the drop folder's): a file up to
+`unread_past` bytes is read and kept, and refused by the intake when over `max_bytes`; a
+larger one is not even read (`read_local`). Refused before any spreadsheet library parses
+it: files over the size limit, ZIP bombs
 (too much uncompressed data, too high a ratio, too many entries), macro-enabled and
 encrypted workbooks, Word documents and PDFs sent by mistake. Formulas are never
 executed: the reader uses the values Excel cached, and this module only says whether
@@ -9,10 +12,12 @@ any formula is present.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import BinaryIO
 
 import olefile
 
@@ -22,11 +27,13 @@ from agencies.problems import Problem, problem
 # data validations hold <formula1>, which is not one.
 FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = MAX_BYTES  # kept, and refused by the intake, past this
+    unread_past: int = 4 * MAX_BYTES  # a local file (CLI, drop folder) past this is not even read
     max_uncompressed: int = 200 * 1024 * 1024
     max_ratio: int = 200  # uncompressed / compressed, for entries over 1 MiB
     max_entries: int = 2_000
@@ -95,15 +102,27 @@ def _ole_container(data: bytes) -> Container:
     return Container("unknown", [problem("not_a_spreadsheet")])
 
 
+def too_large(size: int, limits: Limits = DEFAULT_LIMITS) -> Problem:
+    """`file_too_large`: the file's size against the intake's limit, in MB."""
+    return problem("file_too_large", size=f"{size / 1024 / 1024:.1f}", limit=limits.max_bytes // 1024 // 1024)
+
+
+def read_local(file: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+    """All of an opened local file, or `file_too_large` when it holds more than `limits.unread_past` bytes:
+    judged by its size before reading, and never read past that bound (a file still growing)."""
+    size = os.fstat(file.fileno()).st_size
+    if size > limits.unread_past:
+        return too_large(size, limits)
+    data = file.read(limits.unread_past + 1)
+    return too_large(len(data), limits) if len(data) > limits.unread_past else data
+
+
 def inspect_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     """The file's real kind from its content, and every reason not to open it."""
     if not data:
         return Container("unknown", [problem("empty_file")])
     if len(data) > limits.max_bytes:
-        return Container(
-            "unknown",
-            [problem("file_too_large", size=f"{len(data) / 1024 / 1024:.1f}", limit=limits.max_bytes // 1024 // 1024)],
-        )
+        return Container("unknown", [too_large(len(data), limits)])
     if data.startswith(b"PK\x03\x04"):
         return _zip_container(data, limits)
     if data.startswith(OLE_MAGIC):

@@ -65,7 +65,7 @@ def claim_inbox(run: InboxRun, roster: Roster) -> list[Claimed]:
     return claim_files(run, roster)
 
 
-@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE, task_run_name="keep-{item.name}")
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE, task_run_name="keep-{item.shown}")
 def keep_file(item: Claimed, run: InboxRun, roster: Roster) -> Outcome:
     """Keep one file, check it, file it away with its sidecar; only a fault of the world fails (and retries)."""
     with configured_session() as session:
@@ -117,10 +117,10 @@ def collect(inbox: str | None = None) -> dict[str, int]:
             if state.is_completed():
                 outcomes.append(state.result())
                 continue
-            outcomes.append(Outcome(item.name, item.agency_hint, filed=None))
+            outcomes.append(Outcome(item.shown, item.agency_hint, filed=None))
             if fault_of(state.result(raise_on_failure=False)) is not None:
                 logger.error("the database or the disk is failing: %d files left for the next run", len(claimed) - n)
-                outcomes += [Outcome(rest.name, rest.agency_hint, filed=None) for rest in claimed[n + 1 :]]
+                outcomes += [Outcome(rest.shown, rest.agency_hint, filed=None) for rest in claimed[n + 1 :]]
                 break
     publish_arrivals(outcomes, roster)
     summary = {"files": len(outcomes), "accepted": sum(o.accepted for o in outcomes)}

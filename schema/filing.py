@@ -2,8 +2,11 @@
 
 The entry is read without following links, kept through the intake, and moved at once to
 processed/ or rejected/ beside its sidecar (`.txt` for people, `.json` for scripts), so a run
-killed mid-way leaves only untouched entries claimed. A link or an odd entry (fifo, device) is
-refused unread. An exception of the intake that is not a fault of the world is a bug in reading
+killed mid-way leaves only untouched entries claimed. A sidecar appears whole or not at all
+(written under a temporary name, then linked to its own), and names the entry as people can
+read it (`Claimed.shown`) while the entry keeps its own bytes as its name on disk. A link, an
+odd entry (fifo, device) and a file too large to read (past `Limits.unread_past`) are refused
+unread. An exception of the intake that is not a fault of the world is a bug in reading
 that file: it goes to rejected/ as `internal_error`, its traceback to the log, and the run goes
 on. A fault of the world (database unreachable, pool exhausted, disk full: the 503s of
 schema/faults.py) is raised, and the file stays claimed for the next run.
@@ -17,6 +20,7 @@ import json
 import logging
 import os
 import stat
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +28,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from agencies.bounds import FILENAME_MAX
 from agencies.calendar import REPORTING_TZ
-from agencies.errors import UserError
+from agencies.file_safety import DEFAULT_LIMITS, Limits, read_local
 from agencies.problems import Problem, Severity
 from agencies.roster import Roster
 from schema.faults import fault_of
@@ -33,7 +38,6 @@ from schema.inbox import PROCESSED, REJECTED, Claimed, InboxRun
 from schema.intake import Receipt, submit_return
 
 logger = logging.getLogger(__name__)
-NAME_MAX = 255
 
 REFUSALS = {
     "link_not_accepted": (
@@ -77,20 +81,26 @@ class Outcome:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-def read_claimed(run: InboxRun, item: Claimed) -> bytes | str:
-    """The entry's bytes, or the code that refuses it unread; never through a link."""
+def _refusal(code: str) -> Problem:
+    return Problem(code=code, message=REFUSALS[code])
+
+
+def read_claimed(run: InboxRun, item: Claimed, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+    """The entry's bytes, or the problem that refuses it unread; never through a link, never past the size bound."""
     where = f"{item.slot}/{item.name}"
     mode = os.stat(where, dir_fd=run.fd, follow_symlinks=False).st_mode
     if stat.S_ISLNK(mode):
-        return "link_not_accepted"
+        return _refusal("link_not_accepted")
     if not stat.S_ISREG(mode):
-        return "not_a_regular_file"
+        return _refusal("not_a_regular_file")
     with os.fdopen(os.open(where, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=run.fd), "rb") as file:
-        return file.read() if stat.S_ISREG(os.fstat(file.fileno()).st_mode) else "not_a_regular_file"
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return _refusal("not_a_regular_file")
+        return read_local(file, limits)
 
 
 def sidecar_text(name: str, receipt: Receipt, roster: Roster) -> str:
-    """What the coordinator reads beside a filed-away file, in Vietnamese."""
+    """What the coordinator reads beside a filed-away file (`name` as shown), in Vietnamese."""
     agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
     who = agency.name if agency else "chưa xác định đơn vị"
     received = receipt.received_at.astimezone(REPORTING_TZ)
@@ -115,7 +125,7 @@ def _names(name: str) -> Iterator[str]:
     for n in itertools.count():
         tail = (f"-{n}" if n else "") + suffix
         cut = stem
-        while len(os.fsencode(cut + tail + ".json")) > NAME_MAX:
+        while len(os.fsencode(cut + tail + ".json")) > FILENAME_MAX:
             cut = cut[:-1]
         yield cut + tail
 
@@ -129,13 +139,24 @@ def _exists(name: str, folder_fd: int) -> bool:
 
 
 def _write_new(name: str, folder_fd: int, text: str) -> bool:
-    """Write a new file, or False if the name is taken: two runs never write over each other's sidecar."""
+    """Write a new file whole, or False if the name is taken: two runs never write over each other's sidecar.
+
+    Written under a hidden temporary name, then linked to `name` (a link, unlike a rename, never
+    replaces a file): `name` appears with all its text or not at all.
+    """
+    data = text.encode("utf-8", "replace")  # a stray surrogate is written `?`, never a failed write
+    temporary = f".{uuid.uuid4().hex}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640, dir_fd=folder_fd)
     try:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640, dir_fd=folder_fd)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd, follow_symlinks=False)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
+    finally:
+        os.unlink(temporary, dir_fd=folder_fd)
     return True
 
 
@@ -156,7 +177,7 @@ def file_away(run: InboxRun, item: Claimed, folder: str, text: str, document: di
 def _document(item: Claimed, problems: list[Problem], sha256: str | None, receipt: Receipt | None = None) -> dict:
     """The .json sidecar, for scripts: the receipt's fields, or a refusal with no receipt."""
     return {
-        "file": item.name,
+        "file": item.shown,
         "receipt": receipt.return_id if receipt else None,
         "sha256": sha256,
         "agency": receipt.agency_id if receipt else item.agency_hint,
@@ -168,12 +189,11 @@ def _document(item: Claimed, problems: list[Problem], sha256: str | None, receip
     }
 
 
-def refuse(run: InboxRun, item: Claimed, code: str, message: str, sha256: str | None = None) -> Outcome:
+def refuse(run: InboxRun, item: Claimed, problem: Problem, sha256: str | None = None) -> Outcome:
     """File the entry to rejected/ with no receipt: why, and what to do."""
-    problem = Problem(code=code, message=message)
-    text = f"Tệp: {item.name}\nKhông nhận: {message} ({code})\n"
+    text = f"Tệp: {item.shown}\nKhông nhận: {problem.message} ({problem.code})\n"
     filed = file_away(run, item, REJECTED, text, _document(item, [problem], sha256))
-    return Outcome(item.name, item.agency_hint, filed, problems=[problem])
+    return Outcome(item.shown, item.agency_hint, filed, problems=[problem])
 
 
 def keep_claimed(
@@ -183,14 +203,22 @@ def keep_claimed(
     item: Claimed,
     actor: str = "collect",
     log: logging.Logger | logging.LoggerAdapter = logger,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Outcome:
     """Keep and check one claimed entry, then file it away; a fault of the world is raised, leaving it claimed."""
-    data = read_claimed(run, item)
-    if isinstance(data, str):
-        return refuse(run, item, data, REFUSALS[data])
+    data = read_claimed(run, item, limits)
+    if isinstance(data, Problem):
+        return refuse(run, item, data)
     try:
         receipt = submit_return(
-            session, roster, data, channel="folder", actor=actor, filename=item.name, agency_id=item.agency_hint
+            session,
+            roster,
+            data,
+            channel="folder",
+            actor=actor,
+            filename=item.shown,
+            agency_id=item.agency_hint,
+            limits=limits,
         )
     except Exception as exc:
         fault = fault_of(exc)
@@ -198,10 +226,10 @@ def keep_claimed(
             raise
         session.rollback()
         if fault is None:  # a bug in reading this file
-            log.exception("the intake failed on %s; filed to rejected/ as internal_error", item.name)
-            fault = UserError("internal_error", REFUSALS["internal_error"])
-        return refuse(run, item, fault.code, fault.message, hashlib.sha256(data).hexdigest())
+            log.exception("the intake failed on %s; filed to rejected/ as internal_error", item.shown)
+        problem = Problem(code=fault.code, message=fault.message) if fault else _refusal("internal_error")
+        return refuse(run, item, problem, hashlib.sha256(data).hexdigest())
     folder = PROCESSED if receipt.accepted else REJECTED
-    text = sidecar_text(item.name, receipt, roster)
+    text = sidecar_text(item.shown, receipt, roster)
     filed = file_away(run, item, folder, text, _document(item, receipt.problems, receipt.sha256, receipt))
-    return Outcome(item.name, receipt.agency_id, filed, receipt, receipt.problems)
+    return Outcome(item.shown, receipt.agency_id, filed, receipt, receipt.problems)

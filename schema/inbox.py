@@ -11,7 +11,9 @@ moved through directory descriptors opened with O_NOFOLLOW, so no link is ever f
 not even one swapped in mid-run: a link (to a file or a folder) found in the inbox or in an
 agency folder is claimed as the link entry itself and filed to rejected/ unread, as is any
 entry that is not a regular file (fifo, socket, device). Folders inside an agency folder and
-hidden entries (`.…`, e.g. an office suite's lock files) are left alone.
+hidden entries (`.…`, e.g. an office suite's lock files) are left alone. A name need not be
+UTF-8 (an attachment saved in Latin-1): the entry keeps its own bytes on disk, and every text
+about it shows it as `shown_name` does.
 
 Dead runs: a run holds an exclusive flock on `<run>.lock` while its process lives; the kernel
 drops it when the process dies, however it dies. Each run first adopts the claims of every
@@ -31,7 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from agencies.bounds import printable
 from agencies.errors import UserError
+from agencies.file_names import display_name
 from agencies.roster import Roster
 
 PROCESSING, PROCESSED, REJECTED = ".processing", "processed", "rejected"
@@ -41,14 +45,26 @@ _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 _LOCK_FILE = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
 
 
+def shown_name(name: str) -> str:
+    """A name read from the disk as text may hold it: bytes that are not UTF-8 as `�` (never a surrogate),
+    nothing invisible, no longer than a file name may be; for display only, never to find the file."""
+    text = os.fsencode(name).decode("utf-8", "replace")
+    return display_name(text) or printable(text)
+
+
 @dataclass(frozen=True)
 class Claimed:
     """An entry this run holds, at `slot/name` in its run folder."""
 
     path: Path  # where it now lies, for people; the code goes through the run's descriptor and `slot`
     slot: str
-    name: str  # its name as dropped
+    name: str  # its name as dropped, as Python reads it from the disk (undecodable bytes as surrogates)
     agency_hint: str | None  # from inbox/<agency-id>/, when that is a roster agency
+
+    @property
+    def shown(self) -> str:
+        """Its name in every text about it: the intake's record, sidecars, logs, the artifact."""
+        return shown_name(self.name)
 
 
 def open_folder(parent_fd: int, name: str, where: Path) -> int:

@@ -12,7 +12,8 @@ from rich.progress import track
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ
-from agencies.file_safety import DEFAULT_LIMITS
+from agencies.file_safety import read_local
+from agencies.problems import Problem
 from agencies.roster import Roster
 from phoihop.cli.context import app_context, console, require_agency, user_errors
 from phoihop.cli.output import out_dir, write_out
@@ -28,9 +29,6 @@ STATE_LABELS = {
     "invalid": "[yellow]Không hợp lệ[/]",
     "withdrawn": "[magenta]Đã rút[/]",
 }
-
-# Files up to this size are kept (and refused by the intake if over its limit); past it, not even read.
-UNREAD_PAST_BYTES = 4 * DEFAULT_LIMITS.max_bytes
 
 
 def forms(
@@ -95,17 +93,18 @@ def submit(
                 console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")
                 refused += 1
                 continue
-            if path.stat().st_size > UNREAD_PAST_BYTES:
-                size = path.stat().st_size // 1024 // 1024
+            with path.open("rb") as file:
+                data = read_local(file)  # past the bound (Limits.unread_past), not even read
+            if isinstance(data, Problem):
                 console.print(
-                    f"[red]✗[/] {escape(str(path))}: tệp nặng {size} MB, không phải biểu mẫu báo cáo; không nhận."
+                    f"[red]✗[/] {escape(str(path))}: không nhận. {escape(data.message)} [dim]({data.code})[/]"
                 )
                 refused += 1
                 continue
             receipt = submit_return(
                 session,
                 roster,
-                path.read_bytes(),
+                data,
                 channel="cli",
                 actor=app.actor,
                 filename=path.name,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from agencies.file_safety import DEFAULT_LIMITS
 from agencies.roster import Roster
 from phoihop.cli.main import app
 from schema.models import Blob, Return
@@ -72,6 +73,18 @@ def test_init_forms_submit_status(cycle: Path, database_url: str, tmp_path: Path
 
     table = phoihop(database_url, "status", "2023-H1")
     assert table.exit_code == 0 and "Đã nhận 2/25 đơn vị" in table.output
+
+
+def test_a_file_past_the_read_bound_is_refused_unread(session: Session, database_url: str, tmp_path: Path) -> None:
+    """The drop folder's size policy (`Limits.unread_past`); the file is sparse, so nothing is slow."""
+    assert phoihop(database_url, "init").exit_code == 0
+    big = tmp_path / "anh-chup.xlsx"
+    with open(big, "wb") as file:
+        file.truncate(DEFAULT_LIMITS.unread_past + 1)
+    sent = phoihop(database_url, "submit", str(big))
+    assert sent.exit_code == 1
+    assert "không nhận. Tệp nặng 80.0 MB, vượt giới hạn 20 MB." in sent.output and "(file_too_large)" in sent.output
+    assert session.scalars(select(Blob.sha256)).all() == []
 
 
 def test_a_bad_file_gets_its_cells_named_and_is_kept(

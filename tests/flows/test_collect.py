@@ -3,11 +3,13 @@ a dead run's claims and a database that fails."""
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agencies.file_safety import DEFAULT_LIMITS
 from agencies.roster import Roster
 from schema.database import make_engine, make_session_factory
 from schema.inbox import PROCESSED, PROCESSING, REJECTED
@@ -157,3 +159,32 @@ def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
         ]
         assert session.scalar(select(func.count()).select_from(Blob)) == 2
     engine.dispose()
+
+
+def test_collect_files_names_that_are_not_utf8_and_refuses_a_file_too_large_to_read(
+    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
+) -> None:
+    """Names of raw bytes and Latin-1 beside a good file, and a sparse file past `Limits.unread_past`: each filed
+    once in one run (no retries, nothing left claimed), shown printably in the artifact; a second run adds nothing."""
+    from flows.collect import collect
+
+    inbox = drop(tmp_path / "inbox", {"police.xlsx": police_return(roster)})
+    (inbox / os.fsdecode(b"\xff\xfe.json")).write_bytes(b"%PDF-1.4")
+    (inbox / os.fsdecode("été.xlsx".encode("latin-1"))).write_bytes(customs_return(roster))
+    with open(inbox / "anh-chup.xlsx", "wb") as big:
+        big.truncate(DEFAULT_LIMITS.unread_past + 1)
+
+    assert collect(inbox=str(inbox)) == {"files": 4, "accepted": 2, "rejected": 2, "left": 0}
+    assert list((inbox / PROCESSING).iterdir()) == []
+    assert filed(inbox / PROCESSED) == sorted(["police.xlsx", os.fsdecode("été.xlsx".encode("latin-1"))])
+    assert filed(inbox / REJECTED) == sorted(["anh-chup.xlsx", os.fsdecode(b"\xff\xfe.json")])
+    rows = {row["Tệp"]: row for row in json.loads(read_artifact("collect-inbox").data)}
+    assert sorted(rows) == sorted(["police.xlsx", "anh-chup.xlsx", "\ufffd\ufffd.json", "\ufffdt\ufffd.xlsx"])
+    assert rows["\ufffdt\ufffd.xlsx"]["Kết quả"] == "Đã nhận, phiên bản 1"
+    assert rows["anh-chup.xlsx"]["Kết quả"] == "Bị từ chối" and "vượt giới hạn 20 MB" in rows["anh-chup.xlsx"]["Lỗi"]
+    loaded.expire_all()
+    assert max(loaded.scalars(select(func.length(Blob.content)))) < DEFAULT_LIMITS.max_bytes, "the large file unread"
+
+    before = sorted(os.listdir(inbox / PROCESSED) + os.listdir(inbox / REJECTED))
+    assert collect(inbox=str(inbox)) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
+    assert sorted(os.listdir(inbox / PROCESSED) + os.listdir(inbox / REJECTED)) == before

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
+from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.roster import Roster
 from schema.database import make_engine, make_session_factory
 from schema.filing import Outcome, keep_claimed
@@ -33,6 +34,7 @@ from tests.drop_folder import (
     police_return,
 )
 from tests.factories import blank_form, fill_form, filled_form
+from tests.small_disk import fill, small_disk
 
 
 def process(inbox: Path, engine: Engine, roster: Roster) -> list[Outcome]:
@@ -301,3 +303,95 @@ def test_a_long_name_is_filed_with_room_for_its_sidecars(
     (outcome,) = process(inbox, engine, roster)
     assert outcome.filed is not None and len(outcome.filed.name) == kept and outcome.filed.name.endswith(".pdf")
     assert sidecar(outcome.filed)[1]["file"] == name
+
+
+def test_names_that_are_not_utf8_are_filed_once_under_their_own_bytes_with_readable_sidecars(
+    loaded: Session, engine: Engine, roster: Roster, tmp_path: Path
+) -> None:
+    """A name of raw bytes (`\\xff\\xfe.json`) and `été.json` saved in Latin-1: the file keeps its bytes on disk;
+    every text about it (the intake's name, the sidecars) shows it printably."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bytes_named, latin1_named = b"\xff\xfe.json", "été.json".encode("latin-1")
+    for name, data in ((bytes_named, b"%PDF-1.4"), (latin1_named, customs_return(roster))):
+        (inbox / os.fsdecode(name)).write_bytes(data)
+    (inbox / "police.xlsx").write_bytes(police_return(roster))
+
+    outcomes = process(inbox, engine, roster)
+    assert {o.name: o.status for o in outcomes} == {
+        "police.xlsx": "accepted",
+        "\ufffd\ufffd.json": "invalid",
+        "\ufffdt\ufffd.json": "accepted",
+    }
+    assert filed(inbox / PROCESSED) == sorted(["police.xlsx", os.fsdecode(latin1_named)])
+    assert filed(inbox / REJECTED) == [os.fsdecode(bytes_named)]
+    assert nothing_claimed(inbox)
+    for folder, name, shown in (
+        (REJECTED, bytes_named, "\ufffd\ufffd.json"),
+        (PROCESSED, latin1_named, "\ufffdt\ufffd.json"),
+    ):
+        text, document = sidecar(inbox / folder / os.fsdecode(name))
+        assert text.startswith(f"Tệp: {shown}\n") and document["file"] == shown
+    assert (inbox / REJECTED / os.fsdecode(bytes_named)).read_bytes() == b"%PDF-1.4"
+    loaded.expire_all()
+    assert set(loaded.scalars(select(Return.filename))) == {o.name for o in outcomes}, "the intake records them so"
+
+    before = {folder: sorted(os.listdir(inbox / folder)) for folder in (PROCESSED, REJECTED)}
+    assert process(inbox, engine, roster) == [], "a second run finds nothing new"
+    assert {folder: sorted(os.listdir(inbox / folder)) for folder in (PROCESSED, REJECTED)} == before
+    assert nothing_claimed(inbox)
+
+
+def test_a_sidecar_the_full_disk_refuses_leaves_nothing_half_written(
+    loaded: Session, engine: Engine, roster: Roster, tmp_path: Path
+) -> None:
+    """A real full disk (a small tmpfs) under the inbox: the sidecar cannot be written, the file stays claimed and
+    no empty sidecar is left to push the file, once space is back, to another name."""
+    with small_disk(tmp_path / "disk", megabytes=1) as disk:
+        inbox = drop(disk / "inbox", {"scan.pdf": b"%PDF-1.4"})
+        with InboxRun(inbox) as run, make_session_factory(engine)() as session:
+            (item,) = claim_files(run, roster)
+            filler = fill(disk)
+            with pytest.raises(OSError, match="No space left"):
+                keep_claimed(session, roster, run, item)
+        assert os.listdir(inbox / REJECTED) == [] and not nothing_claimed(inbox)
+
+        filler.unlink()
+        (outcome,) = process(inbox, engine, roster)
+        assert outcome.filed == inbox / REJECTED / "scan.pdf"
+        assert sorted(os.listdir(inbox / REJECTED)) == ["scan.pdf", "scan.pdf.json", "scan.pdf.txt"]
+        assert sidecar(outcome.filed)[0].startswith("Tệp: scan.pdf\n") and nothing_claimed(inbox)
+
+
+SMALL = Limits(max_bytes=1024 * 1024, unread_past=2 * 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("limits", "size", "read", "said"),
+    [
+        (SMALL, SMALL.unread_past, True, "Tệp nặng 2.0 MB, vượt giới hạn 1 MB."),  # kept, refused by the intake
+        (SMALL, SMALL.unread_past + 1, False, "Tệp nặng 2.0 MB, vượt giới hạn 1 MB."),
+        (DEFAULT_LIMITS, DEFAULT_LIMITS.unread_past + 1, False, "Tệp nặng 80.0 MB, vượt giới hạn 20 MB."),
+    ],
+    ids=["at-the-bound", "past-it", "past-the-default-80-MB"],
+)
+def test_a_file_past_the_read_bound_is_refused_unread(
+    loaded: Session, engine: Engine, roster: Roster, tmp_path: Path, limits: Limits, size: int, read: bool, said: str
+) -> None:
+    """One size policy with the CLI (`Limits.unread_past`); the large files are sparse, so nothing is slow."""
+    inbox = tmp_path / "inbox"
+    (inbox / "police").mkdir(parents=True)
+    with open(inbox / "police" / "anh-chup.xlsx", "wb") as big:
+        big.truncate(size)
+    with InboxRun(inbox) as run, make_session_factory(engine)() as session:
+        (outcome,) = [keep_claimed(session, roster, run, item, limits=limits) for item in claim_files(run, roster)]
+
+    assert outcome.status == ("invalid" if read else "refused") and outcome.filed == inbox / REJECTED / "anh-chup.xlsx"
+    assert [p.code for p in outcome.errors] == ["file_too_large"] and said in outcome.errors[0].message
+    text, document = sidecar(outcome.filed)
+    assert text.startswith("Tệp: anh-chup.xlsx\n") and said in text and "(file_too_large)" in text
+    assert [p["code"] for p in document["problems"]] == ["file_too_large"] and document["agency"] == "police"
+    assert outcome.filed.stat().st_size == size and nothing_claimed(inbox)
+    loaded.expire_all()
+    stored = loaded.scalars(select(func.length(Blob.content))).all()
+    assert stored == ([size] if read else []) and (document["sha256"] is not None) == read
