@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
+from agencies.bounds import FILENAME_MAX, printable
 from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import DEFAULT_LIMITS
 from agencies.roster import Roster
@@ -57,6 +58,13 @@ def forms(
     console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
 
 
+def shown_path(path: Path) -> str:
+    """A file as a receipt names it: as it was given, printable (a name that is not UTF-8 shows `�`), and past
+    FILENAME_MAX characters cut at its start, so that the end, the file's own name, stays."""
+    text = printable(str(path))
+    return text if len(text) <= FILENAME_MAX else "…" + text[-(FILENAME_MAX - 1) :]
+
+
 def _print_receipt(name: str, receipt: Receipt, roster: Roster) -> None:
     agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
     received = receipt.received_at.astimezone(REPORTING_TZ)
@@ -92,13 +100,13 @@ def submit(
         require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
             if not path.is_file():
-                console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")
+                console.print(f"[red]✗[/] {escape(shown_path(path))}: không tìm thấy tệp.")
                 refused += 1
                 continue
             if path.stat().st_size > UNREAD_PAST_BYTES:
                 size = path.stat().st_size // 1024 // 1024
                 console.print(
-                    f"[red]✗[/] {escape(str(path))}: tệp nặng {size} MB, không phải biểu mẫu báo cáo; không nhận."
+                    f"[red]✗[/] {escape(shown_path(path))}: tệp nặng {size} MB, không phải biểu mẫu báo cáo; không nhận."
                 )
                 refused += 1
                 continue
@@ -111,7 +119,7 @@ def submit(
                 filename=path.name,
                 agency_id=agency,
             )
-            _print_receipt(str(path), receipt, roster)
+            _print_receipt(shown_path(path), receipt, roster)
             refused += not receipt.accepted
     if refused:
         raise typer.Exit(code=1)
