@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from agencies.errors import UserError
 from agencies.roster import Roster
 from schema.faults import fault_of
-from schema.intake import RESUMING, Receipt, submit_return
+from schema.intake import submit_return
 from schema.models import Blob, PendingUpload, utc_now
+from schema.pending import RESUMING
+from schema.receipts import Receipt
 from schema.roster_store import current_roster
 from schema.unseen import INTERNAL_ERROR, UnfinishedUpload
 

@@ -19,8 +19,9 @@ from phoihop.cli.context import app_context, console, require_agency, user_error
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_unassigned, print_unfinished
 from schema.completeness import completeness_document, period_completeness
-from schema.intake import Receipt, submit_return
+from schema.intake import submit_return
 from schema.periods import get_period
+from schema.receipts import Receipt
 from schema.unseen import unassigned_uploads, unfinished_uploads
 
 STATE_LABELS = {
