@@ -7,11 +7,13 @@ before anything else (`schema.pending`), so that whatever happens next nothing s
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from agencies.errors import UserError
 from agencies.file_names import display_name
 from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.problems import problem
@@ -20,6 +22,7 @@ from agencies.return_check import CheckedReturn, check_return
 from agencies.return_content import ReturnContent
 from agencies.return_reader import read_return
 from agencies.roster import Roster
+from schema import faults
 from schema.agency_lock import lock_agency
 from schema.models import AuditEntry, Period, Return, ReturnValue, utc_now
 from schema.pending import RESUMING, Kept, finish_upload, keep_bytes
@@ -170,22 +173,35 @@ def submit_return(
     now: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Receipt:
-    """Keep one upload whatever it holds; accept it as the agency's next version if it passes."""
+    """Keep one upload whatever it holds; accept it as the agency's next version if it passes.
+
+    Once its bytes are kept, a fault of the database or the disk is `stored_not_finished`, never a
+    "not received": the upload's note stays and the next start (`schema.recovery`) finishes it.
+    """
     if channel not in CHANNELS:
         raise ValueError(f"unknown intake channel {channel!r}")
     filename = display_name(filename)
     kept = keep_bytes(session, data, channel, actor, filename, agency_id, now)
-    content, checked = _read_and_check(data, kept.sha256, roster, agency_id, limits)
-    session.commit()  # the agency's lock must open a fresh transaction
-    row = Return(
-        sha256=kept.sha256,
-        filename=filename,
-        format=content.format,
-        channel=channel,
-        actor=actor,
-        agency_id=checked.agency_id,
-        claimed_period=checked.period_id,
-        form_ref=checked.form_ref,
-        narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
-    )
-    return _record(session, kept, content, checked, row, now)
+    try:
+        content, checked = _read_and_check(data, kept.sha256, roster, agency_id, limits)
+        session.commit()  # the agency's lock must open a fresh transaction
+        row = Return(
+            sha256=kept.sha256,
+            filename=filename,
+            format=content.format,
+            channel=channel,
+            actor=actor,
+            agency_id=checked.agency_id,
+            claimed_period=checked.period_id,
+            form_ref=checked.form_ref,
+            narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
+        )
+        return _record(session, kept, content, checked, row, now)
+    except Exception as exc:
+        fault = None if isinstance(exc, UserError) or kept.resumed else faults.fault_of(exc)
+        if fault is None:  # a user error, a bug, or a recovery's own attempt (which handles its faults)
+            raise
+        with suppress(Exception):
+            session.rollback()
+        logger.warning("upload %s kept but not finished (%s): %s", kept.sha256, fault.code, exc)
+        raise faults.stored_not_finished(kept.sha256) from exc
