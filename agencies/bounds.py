@@ -39,6 +39,14 @@ QUOTE_MAX = 80  # characters of a sender's value quoted in a message
 
 # Characters XML 1.0 (hence Word and Excel) cannot hold; tab and line breaks are fine in a cell.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# Not characters at all: half of a UTF-16 pair (what JavaScript leaves when it cuts text inside an emoji, and
+# what Python makes of a file name's bytes that are not UTF-8) and the two noncharacters XML 1.0 excludes.
+_NONCHARACTERS = {"\ufffe", "\uffff"}
+
+
+def surrogate(char: str) -> bool:
+    """A lone UTF-16 surrogate (category `Cs`): no UTF-8 text, database or document can hold it."""
+    return "\ud800" <= char <= "\udfff"
 
 
 def control_character(text: str) -> str | None:
@@ -46,13 +54,18 @@ def control_character(text: str) -> str | None:
     return next((c for c in text if c < " " and c not in _ALLOWED_CONTROLS), None)
 
 
+def broken_character(text: str) -> str | None:
+    """The first character of `text` that is no character: a lone surrogate, U+FFFE or U+FFFF."""
+    return next((c for c in text if surrogate(c) or c in _NONCHARACTERS), None)
+
+
 def invisible(char: str) -> bool:
-    """A control or format character: a line break, a terminal escape, a bidirectional override."""
-    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+    """A control or format character (a line break, a terminal escape, a bidirectional override) or a surrogate."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
 def printable(text: str) -> str:
-    """`text` with every invisible character shown as `�`."""
+    """`text` with every invisible character shown as `�`: safe to print, to encode as UTF-8 and to store."""
     return "".join("\ufffd" if invisible(c) else c for c in text)
 
 

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 import olefile
 
+from agencies.bounds import shorten
 from agencies.problems import Problem, problem
 
 # A cell formula in SpreadsheetML is an <f> element (`<f>`, `<f t="shared" …>`, `<x:f>`);
@@ -58,7 +59,7 @@ def _zip_container(data: bytes, limits: Limits) -> Container:
         archive = zipfile.ZipFile(BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        return Container("unknown", [problem("unreadable_workbook", detail=f"tệp nén hỏng: {exc}")])
+        return Container("unknown", [problem("unreadable_workbook", detail=f"tệp nén hỏng: {shorten(str(exc), 200)}")])
     names = {entry.filename for entry in entries}
     total = sum(entry.file_size for entry in entries)
     worst = max(
@@ -89,7 +90,7 @@ def _ole_container(data: bytes) -> Container:
     try:
         ole = olefile.OleFileIO(BytesIO(data))
     except OSError as exc:
-        return Container("unknown", [problem("unreadable_workbook", detail=str(exc)[:120])])
+        return Container("unknown", [problem("unreadable_workbook", detail=shorten(str(exc), 120))])
     with ole:
         if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
             return Container("unknown", [problem("encrypted")])

@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from agencies.bounds import NUMBER_TEXT_MAX
+from agencies.bounds import NUMBER_TEXT_MAX, shorten
 from agencies.problems import problem
 from agencies.return_content import REQUIRED_META, HugeNumber, Located, ReturnContent
 
@@ -31,7 +31,7 @@ def read_json(data: bytes) -> ReturnContent:
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_int=_json_int, parse_float=_json_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        content.problems.append(problem("invalid_json", detail=str(exc)[:200]))
+        content.problems.append(problem("invalid_json", detail=shorten(str(exc), 200)))
         return content
     except RecursionError:  # arrays or objects nested past Python's recursion limit (about 1,000 levels)
         content.problems.append(problem("too_deep", field="(gốc)"))

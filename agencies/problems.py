@@ -13,8 +13,9 @@ from pydantic import BaseModel
 
 from agencies.bounds import shorten
 
-# Details written by the roster's authors or by this code, never by the sender: quoted whole.
-# Every other text detail, the sheet and the field may come from the file and are shortened.
+# Details written by the roster's authors or by this code, never by the sender: quoted whole. (A `detail`
+# quoting a reader's error, which may hold the file's text, is shortened where it is made.)
+# Every other text detail, the sheet and the field may come from the file and are shortened (and printable).
 AUTHORED = frozenset({"label", "unit", "expected", "message", "detail", "reason", "what", "char"})
 
 
@@ -64,6 +65,10 @@ MESSAGES: dict[str, str] = {
     "too_many": "Có {count} {what}, vượt giới hạn {limit}. Hãy dùng đúng biểu mẫu của đơn vị, không thêm dòng hay mục thừa.",
     "control_characters": (
         "«{what}» chứa ký tự điều khiển không in được ({char}). Hãy gõ lại nội dung này thay vì dán từ phần mềm khác."
+    ),
+    "broken_characters": (
+        "«{what}» chứa ký tự hỏng, không phải một chữ ({char}): thường do nội dung bị cắt ngang giữa một biểu tượng "
+        "cảm xúc (emoji) hoặc được chép từ tệp sai bảng mã. Hãy xóa ký tự đó hoặc gõ lại nội dung này."
     ),
     # identification
     "metadata_sheet_missing": (

@@ -1,8 +1,9 @@
 """Every text and count of a read return within its bound (agencies/bounds.py), before any rule sees it.
 
-A value past its bound is refused once, naming its field or cell and the limit, and then left out,
-so that no later check quotes or stores it: an agency id of 5 MB is `too_long`, not also
-`unknown_agency`, and a form reference of 65 characters never reaches its 64-character column.
+A value past its bound, or holding a character no document can hold, is refused once, naming its
+field or cell and the limit, and then left out, so that no later check quotes or stores it: an
+agency id of 5 MB is `too_long`, not also `unknown_agency`, a form reference of 65 characters never
+reaches its 64-character column, and a section name holding half an emoji never reaches the database.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from agencies.bounds import (
     PERIOD_TEXT_MAX,
     PROBLEMS_MAX,
     SHEET_NAME_MAX,
+    broken_character,
     control_character,
     grouped,
 )
@@ -35,23 +37,35 @@ def where(source: Located) -> dict[str, str | None]:
     return {"sheet": source.sheet, "cell": source.cell, "field": source.field}
 
 
-def text_problem(text: str, limit: int, what: str, **location: Any) -> Problem | None:
-    """`too_long` or `control_characters` for a text the sender wrote, if it is either."""
-    if len(text) > limit:
-        return problem("too_long", what=what, length=grouped(len(text)), limit=grouped(limit), **location)
+def character_problem(text: str, what: str, **location: Any) -> Problem | None:
+    """`control_characters` or `broken_characters` for a text the sender wrote, if it holds either.
+
+    Such a character cannot be printed, put in a document or (a lone surrogate) even encoded as UTF-8
+    for the database: the text is refused, never stored.
+    """
     char = control_character(text)
     if char is not None:
         return problem("control_characters", what=what, char=f"U+{ord(char):04X}", **location)
+    char = broken_character(text)
+    if char is not None:
+        return problem("broken_characters", what=what, char=f"U+{ord(char):04X}", **location)
     return None
+
+
+def text_problem(text: str, limit: int, what: str, **location: Any) -> Problem | None:
+    """`too_long`, `control_characters` or `broken_characters` for a text the sender wrote, if it is any."""
+    if len(text) > limit:
+        return problem("too_long", what=what, length=grouped(len(text)), limit=grouped(limit), **location)
+    return character_problem(text, what, **location)
 
 
 def _sheet_names(content: ReturnContent, problems: list[Problem]) -> None:
     located = [content.agency, content.period, content.form, *content.figures.values()]
     located += [p for paragraphs in content.narrative.values() for p in paragraphs]
     for name in sorted({source.sheet for source in located if source is not None and source.sheet}):
-        if len(name) > SHEET_NAME_MAX:
-            limits = {"length": grouped(len(name)), "limit": grouped(SHEET_NAME_MAX)}
-            problems.append(problem("too_long", what="Tên trang", sheet=name, **limits))
+        refused = text_problem(name, SHEET_NAME_MAX, "Tên trang", sheet=name)
+        if refused is not None:
+            problems.append(refused)
 
 
 def _too_many(content: ReturnContent, part: str, sources: list[Located], limit: int, what: str) -> Problem:

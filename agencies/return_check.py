@@ -12,7 +12,7 @@ from agencies.calendar import PeriodIdError, parse_period
 from agencies.form_layout import FIGURES_SHEET
 from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
-from agencies.return_bounds import capped, where, within_bounds
+from agencies.return_bounds import capped, character_problem, where, within_bounds
 from agencies.return_content import HugeNumber, Located, ReturnContent, is_blank
 from agencies.roster import Roster
 from agencies.rules import rule_holds
@@ -77,6 +77,10 @@ def _check_figure(indicator: Indicator, source: Located, problems: list[Problem]
     if isinstance(value, int | float):
         number = Decimal(str(value))
     elif isinstance(value, str):
+        unreadable = character_problem(value, indicator.label, **where(source))
+        if unreadable is not None:
+            problems.append(unreadable)
+            return None
         parsed = parse_number(value, indicator.unit)
         if isinstance(parsed, Unreadable):
             if parsed.too_long:

@@ -13,6 +13,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from agencies.bounds import shorten
 from agencies.file_safety import DEFAULT_LIMITS, Limits, inspect_file
 from agencies.form_layout import (
     CODE_HEADER,
@@ -167,7 +168,7 @@ def read_workbook(data: bytes, kind: str = "xlsx", has_formulas: bool = False) -
         content.problems.append(problem("encrypted"))
         return content
     except (CalamineError, ValueError, OSError) as exc:
-        content.problems.append(problem("unreadable_workbook", detail=str(exc)[:200]))
+        content.problems.append(problem("unreadable_workbook", detail=shorten(str(exc), 200)))
         return content
     names = {role: sheets[role][0] for role in ("figures", "narrative") if role in sheets}
     formulas = _formula_cells(data, list(names.values())) if has_formulas and kind == "xlsx" else {}

@@ -15,9 +15,10 @@ from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster, load_roster
 from agencies.samples import SampleSet, load_samples
 from schema.database import make_engine, make_session_factory
-from schema.intake import Receipt, submit_return
+from schema.intake import submit_return
 from schema.migrate import upgrade_to_head
 from schema.periods import get_period, open_period
+from schema.receipts import Receipt
 from schema.roster_store import save_roster
 
 

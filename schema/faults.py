@@ -45,6 +45,18 @@ def service_busy(retry_after: int = 2) -> UserError:
     )
 
 
+def stored_not_finished(sha256: str, retry_after: int = 60) -> UserError:
+    """A fault after the upload's bytes were kept: the sender must not read "not received", nor send again."""
+    return UserError(
+        "stored_not_finished",
+        f"Tệp đã được nhận và lưu nguyên gốc (mã SHA-256 {sha256[:12]}…), nhưng hệ thống đang gặp sự cố tạm thời "
+        "nên chưa kiểm tra xong. Không cần gửi lại: hệ thống sẽ tự kiểm tra tiếp tệp này ở lần xử lý tự động sau "
+        "và ghi kết quả vào lịch sử gửi báo cáo của đơn vị; nếu vẫn gửi lại, tệp cũng không bị tính trùng.",
+        status=503,
+        retry_after=retry_after,
+    )
+
+
 def disk_full(where: str) -> UserError:
     return UserError(
         "disk_full",

@@ -35,7 +35,8 @@ from agencies.problems import Problem, Severity
 from agencies.roster import Roster
 from schema.faults import fault_of
 from schema.inbox import PROCESSED, REJECTED, Claimed, InboxRun
-from schema.intake import Receipt, submit_return
+from schema.intake import submit_return
+from schema.receipts import Receipt
 
 logger = logging.getLogger(__name__)
 

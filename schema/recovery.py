@@ -5,7 +5,8 @@ the API at start-up, a drop-folder run — and it costs one query when there is 
 An upload whose note (`PendingUpload`) has not been touched for the grace period goes through
 the normal intake again with its original time, sender and file name, so that its version is
 what it would have been and the same bytes never count twice. One that cannot be finished
-after `MAX_ATTEMPTS` tries stays listed for the coordinator (`schema.unseen`).
+after `MAX_ATTEMPTS` tries stays listed for the coordinator (`schema.unseen`), with the stable code of
+why (kept in `last_error`) and a Vietnamese sentence for it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -22,10 +23,12 @@ from sqlalchemy.orm import Session
 from agencies.errors import UserError
 from agencies.roster import Roster
 from schema.faults import fault_of
-from schema.intake import RESUMING, Receipt, submit_return
+from schema.intake import submit_return
 from schema.models import Blob, PendingUpload, utc_now
+from schema.pending import RESUMING
+from schema.receipts import Receipt
 from schema.roster_store import current_roster
-from schema.unseen import UnfinishedUpload
+from schema.unseen import INTERNAL_ERROR, UnfinishedUpload
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +49,8 @@ def _due(cutoff: datetime):  # noqa: ANN202 — a SQL condition
 
 
 def _set(session: Session, upload_id: int, **values: object) -> int:
-    """Update one note in its own transaction; how many rows it changed."""
-    changed = session.execute(
-        update(PendingUpload)
-        .where(PendingUpload.id == upload_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    """Update one note (its object in the session too) in its own transaction; how many rows it changed."""
+    changed = session.execute(update(PendingUpload).where(PendingUpload.id == upload_id).values(**values)).rowcount
     session.commit()
     return changed
 
@@ -72,7 +70,11 @@ def _claim(session: Session, upload: PendingUpload, cutoff: datetime, now: datet
 
 
 def _finish_one(session: Session, roster: Roster, upload: PendingUpload) -> Receipt | str | None:
-    """The upload's receipt; else why it could not be finished; None if another process finished it."""
+    """The upload's receipt; else the code of why it could not be finished; None if another process finished it.
+
+    The code is what is kept and shown (in Vietnamese, `schema.unseen`); the exception and its
+    traceback go to the log only.
+    """
     blob = session.get(Blob, upload.sha256)
     assert blob is not None  # the foreign key keeps it
     session.info[RESUMING] = upload
@@ -96,8 +98,9 @@ def _finish_one(session: Session, roster: Roster, upload: PendingUpload) -> Rece
             with suppress(Exception):
                 _set(session, upload.id, attempts=upload.attempts - 1)  # give the attempt back
             raise
-        log.exception("could not finish stored upload %s (%s)", upload.id, upload.sha256)
-        return (error.message if error is not None else f"{type(exc).__name__}: {exc}")[:500]
+        code = error.code if error is not None else INTERNAL_ERROR
+        log.exception("could not finish stored upload %s (%s): %s", upload.id, upload.sha256, code)
+        return code
     finally:
         session.info.pop(RESUMING, None)
 
@@ -138,5 +141,5 @@ def finish_unfinished_uploads(
             recovery.finished.append((before, outcome))
         elif outcome is not None:
             _set(session, upload.id, last_error=outcome)
-            recovery.failed.append(replace(before, error=outcome))
+            recovery.failed.append(before.failed_with(outcome))
     return recovery

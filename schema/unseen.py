@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -18,6 +19,28 @@ from sqlalchemy.orm import Session
 from agencies.calendar import REPORTING_TZ
 from agencies.problems import Severity
 from schema.models import PendingUpload, Period, Return
+
+INTERNAL_ERROR = "internal_error"
+# Why a kept upload could not be finished, one sentence per code (`PendingUpload.last_error` keeps the code):
+# what `phoihop status`, the start of every command and the API's completeness tell the coordinator.
+UNFINISHED_REASONS = {
+    INTERNAL_ERROR: (
+        "hệ thống gặp lỗi nội bộ khi xử lý tệp này; chi tiết kỹ thuật đã được ghi vào nhật ký để quản trị viên kiểm tra"
+    ),
+}
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def unfinished_reason(code: str) -> str:
+    """The Vietnamese sentence for why an upload could not be finished."""
+    return UNFINISHED_REASONS.get(code, f"hệ thống chưa xử lý được tệp này (mã lỗi {code})")
+
+
+def _code_of(last_error: str | None) -> str | None:
+    """The code kept for the upload; an exception's text kept by an earlier version counts as an internal error."""
+    if last_error is None:
+        return None
+    return last_error if _CODE.fullmatch(last_error) else INTERNAL_ERROR
 
 
 class Listed:
@@ -39,11 +62,12 @@ class UnfinishedUpload(Listed):
     agency: str | None  # as the channel knew the sender, before the file was read
     received_at: datetime
     attempts: int
-    error: str | None
+    error_code: str | None  # why the last attempt failed: a stable code…
+    error: str | None  # …and its Vietnamese sentence
 
     @classmethod
     def of(cls, row: PendingUpload) -> UnfinishedUpload:
-        return cls(
+        upload = cls(
             id=row.id,
             sha256=row.sha256,
             filename=row.filename,
@@ -52,8 +76,14 @@ class UnfinishedUpload(Listed):
             agency=row.agency_hint,
             received_at=row.received_at,
             attempts=row.attempts,
-            error=row.last_error,
+            error_code=None,
+            error=None,
         )
+        code = _code_of(row.last_error)
+        return upload if code is None else upload.failed_with(code)
+
+    def failed_with(self, code: str) -> UnfinishedUpload:
+        return replace(self, error_code=code, error=unfinished_reason(code))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,15 @@ def as_json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False).encode()
 
 
+def as_escaped_json(document: dict[str, Any]) -> bytes:
+    """`document` as JavaScript's `JSON.stringify` writes it: a lone surrogate (half an emoji) as a `\\uXXXX` escape."""
+    return json.dumps(document).encode()
+
+
+# What JavaScript leaves of 😀 (U+1F600, the pair D83D DE00) when it cuts a text after its first half.
+HALF_EMOJI = "\ud83d"
+
+
 def with_figure(code: str, literal: str) -> bytes:
     """The police return with figure `code` written as `literal`, which no JSON library writes (`1e400`)."""
     document = police_document()
@@ -139,6 +148,37 @@ HOSTILE: dict[str, Hostile] = {
     ),
     "terminal escape in a paragraph": Hostile(
         lambda: with_paragraphs("\x1b[2J xóa màn hình"), "control_characters", "narrative.activities[0]"
+    ),
+    # half an emoji: no UTF-8 text, database column or document can hold it
+    "half an emoji in the form reference": Hostile(
+        lambda: as_escaped_json(police_document(form="police@1" + HALF_EMOJI)), "broken_characters", "form"
+    ),
+    "half an emoji in the period": Hostile(
+        lambda: as_escaped_json(police_document(period="2023-H1" + HALF_EMOJI)), "broken_characters", "period"
+    ),
+    "half an emoji in a section name": Hostile(
+        lambda: as_escaped_json(police_document(narrative={"activities" + HALF_EMOJI: ["Đoạn văn."]})),
+        "broken_characters",
+        "narrative.activities\ufffd[0]",
+    ),
+    "half an emoji in an indicator code": Hostile(
+        lambda: as_escaped_json(police_document(indicators={**POLICE_FIGURES, "fraud_cases" + HALF_EMOJI: 1})),
+        "broken_characters",
+        "indicators.fraud_cases\ufffd",
+    ),
+    "half an emoji in an indicator value": Hostile(
+        lambda: as_escaped_json(police_document(indicators={**POLICE_FIGURES, "fraud_cases": "12" + HALF_EMOJI})),
+        "broken_characters",
+        "indicators.fraud_cases",
+    ),
+    "half an emoji in a paragraph": Hostile(
+        lambda: as_escaped_json(police_document(narrative={"activities": ["Đã gỡ 12 tài khoản " + HALF_EMOJI]})),
+        "broken_characters",
+        "narrative.activities[0]",
+        quotes="(U+D83D)",
+    ),
+    "U+FFFF in a paragraph": Hostile(
+        lambda: with_paragraphs("Đoạn văn \uffff"), "broken_characters", "narrative.activities[0]", quotes="(U+FFFF)"
     ),
     "150 unknown indicators": Hostile(
         lambda: with_indicators(150), "unknown_indicator", "indicators.extra_0", also=frozenset({"too_many_problems"})

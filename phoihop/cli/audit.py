@@ -11,7 +11,7 @@ from rich.table import Table
 from agencies.calendar import REPORTING_TZ, parse_period
 from phoihop.cli.context import app_context, console, fail, require_agency, user_errors
 from schema.history import agency_history
-from schema.intake import WithdrawError, withdraw_return
+from schema.withdrawal import WithdrawError, withdraw_return
 
 ACTION_LABELS = {
     "received": "Nhận tệp",

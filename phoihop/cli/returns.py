@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
+from agencies.bounds import FILENAME_MAX, printable
 from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import read_local
 from agencies.problems import Problem
@@ -19,8 +20,9 @@ from phoihop.cli.context import app_context, console, require_agency, user_error
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_unassigned, print_unfinished
 from schema.completeness import completeness_document, period_completeness
-from schema.intake import Receipt, submit_return
+from schema.intake import submit_return
 from schema.periods import get_period
+from schema.receipts import Receipt
 from schema.unseen import unassigned_uploads, unfinished_uploads
 
 STATE_LABELS = {
@@ -53,6 +55,13 @@ def forms(
             write_out(out / f"{row.id}_{agency.id}.xlsx", build_form_workbook(context))
             written += 1
     console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
+
+
+def shown_path(path: Path) -> str:
+    """A file as a receipt names it: as it was given, printable (a name that is not UTF-8 shows `�`), and past
+    FILENAME_MAX characters cut at its start, so that the end, the file's own name, stays."""
+    text = printable(str(path))
+    return text if len(text) <= FILENAME_MAX else "…" + text[-(FILENAME_MAX - 1) :]
 
 
 def _print_receipt(name: str, receipt: Receipt, roster: Roster) -> None:
@@ -90,14 +99,14 @@ def submit(
         require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
             if not path.is_file():
-                console.print(f"[red]✗[/] {escape(str(path))}: không tìm thấy tệp.")
+                console.print(f"[red]✗[/] {escape(shown_path(path))}: không tìm thấy tệp.")
                 refused += 1
                 continue
             with path.open("rb") as file:
                 data = read_local(file)  # past the bound (Limits.unread_past), not even read
             if isinstance(data, Problem):
                 console.print(
-                    f"[red]✗[/] {escape(str(path))}: không nhận. {escape(data.message)} [dim]({data.code})[/]"
+                    f"[red]✗[/] {escape(shown_path(path))}: không nhận. {escape(data.message)} [dim]({data.code})[/]"
                 )
                 refused += 1
                 continue
@@ -110,7 +119,7 @@ def submit(
                 filename=path.name,
                 agency_id=agency,
             )
-            _print_receipt(str(path), receipt, roster)
+            _print_receipt(shown_path(path), receipt, roster)
             refused += not receipt.accepted
     if refused:
         raise typer.Exit(code=1)

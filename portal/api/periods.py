@@ -13,11 +13,11 @@ from agencies.calendar import parse_period
 from agencies.errors import UserError
 from portal.deps import Coordinator, CurrentPrincipal, Database
 from schema.completeness import completeness_document, period_completeness
-from schema.intake import WithdrawError, withdraw_return
 from schema.models import Return
 from schema.periods import PeriodError, get_period
 from schema.roster_store import current_roster
 from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
+from schema.withdrawal import WithdrawError, withdraw_return
 
 router = APIRouter(tags=["periods"])
 

@@ -18,8 +18,9 @@ from agencies.file_safety import DEFAULT_LIMITS
 from portal.body_limit import BodyTooLarge, too_large
 from portal.deps import CurrentPrincipal, Database
 from schema.credentials import Principal
-from schema.intake import Receipt, receipt_of, submit_return
+from schema.intake import submit_return
 from schema.models import Return
+from schema.receipts import Receipt, receipt_of
 from schema.roster_store import current_roster
 
 router = APIRouter(tags=["returns"])

@@ -15,6 +15,8 @@ from agencies.file_names import display_name
         ("thư mục/..\\báo cáo 6 tháng.xlsx", "báo cáo 6 tháng.xlsx"),
         ("bao\x00-cao\x1b[31m.xlsx", "bao-cao[31m.xlsx"),
         ("\u202eslx.exe", "slx.exe"),  # a right-to-left override that would show `exe.xls`
+        ("b\udce1o-c\udce1o.xlsx", "b\ufffdo-c\ufffdo.xlsx"),  # Latin-1 bytes, as Python decodes a non-UTF-8 name
+        ("\ud83d.json", "\ufffd.json"),  # half an emoji
         ("Ba\u0301o ca\u0301o.xlsx", "Báo cáo.xlsx"),  # decomposed (macOS) becomes composed
         ("  bao-cao.xlsx  ", "bao-cao.xlsx"),
         ("a" * (FILENAME_MAX - 5) + ".xlsx", "a" * (FILENAME_MAX - 5) + ".xlsx"),

@@ -1,6 +1,7 @@
 """Reading and checking returns as plain functions: every bad input names its cell."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from io import BytesIO
 from zipfile import ZipFile
 
@@ -213,3 +214,28 @@ def test_files_that_are_not_returns_are_refused_with_what_they_are(roster: Roste
 def test_an_unreadable_file_from_a_known_sender_is_filed_under_the_sender(roster: Roster) -> None:
     result = checked(roster, b"%PDF-1.4", submitter="police")
     assert result.agency_id == "police" and not result.accepted
+
+
+def test_a_broken_character_read_from_a_workbook_is_refused_naming_its_cell(roster: Roster) -> None:
+    """A cell or sheet name holding half an emoji (an .xls or .ods can) is refused like JSON text is."""
+    data = filled_form(roster, "police", figures=POLICE_FIGURES, narrative={"activities": ["Đoạn một.", "Đoạn hai."]})
+    content = read_return(data)
+    half = "\ud83d"
+    fraud = content.figures["fraud_cases"]
+    first, second = content.narrative["activities"]
+    broken = replace(
+        content,
+        form=replace(content.form, value=content.form.value + half),
+        figures={**content.figures, "fraud_cases": replace(fraud, value="12" + half)},
+        narrative={"activities": [replace(first, value=first.value + half), replace(second, sheet="Trang" + half)]},
+    )
+    result = check_return(broken, roster, submitter="police")
+    assert sorted((p.code, p.sheet, p.cell) for p in result.errors) == sorted(
+        [
+            ("broken_characters", META_SHEET, content.form.cell),
+            ("broken_characters", FIGURES_SHEET, fraud.cell),
+            ("broken_characters", NARRATIVE_SHEET, first.cell),
+            ("broken_characters", "Trang\ufffd", None),
+        ]
+    )
+    assert all(p.message.encode("utf-8") for p in result.problems)

@@ -10,15 +10,18 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from agencies.roster import Roster
 from phoihop.cli.main import app
+from schema import intake
 from schema.models import Blob, PendingUpload, Return
+from schema.unseen import unfinished_reason
 from tests.cli.command import PHOIHOP, environment, phoihop
-from tests.factories import blank_form, fill_form, json_return
+from tests.factories import POLICE_FIGURES, blank_form, fill_form, json_return, left_by_a_killed_run
 
 AGENCIES = [
     ("customs", "violation_cases"),
@@ -162,3 +165,26 @@ def test_a_file_with_no_readable_period_is_listed_and_in_the_agencys_history(
     assert "invalid_period" in history.stdout
     other = phoihop(data_dir, "--db", database_url, "history", "police", "2023-H1")
     assert "không xác định được kỳ" not in other.stdout
+
+
+def test_an_upload_that_cannot_be_finished_is_told_in_vietnamese_and_logged_in_english(
+    loaded: Session, database_url: str, roster: Roster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start of every command tries the upload again; the user reads why in Vietnamese, the log has the traceback."""
+
+    def broken_check(*args, **kwargs):  # a bug past the reader's guard, in this process only
+        raise RuntimeError("intake crashed")
+
+    monkeypatch.setattr(intake, "_same_as_latest", broken_check)
+    monkeypatch.setenv("PHOIHOP_LOG_FILE", str(tmp_path / "phoihop.log"))
+    left_by_a_killed_run(loaded, fill_form(blank_form(roster, "police"), figures=POLICE_FIGURES))
+
+    result = runner.invoke(app, ["--db", database_url, "status", "2023-H1", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reason = unfinished_reason("internal_error")
+    assert f"Chưa hoàn tất được tệp «cong-an.xlsx» (lần thử 1): {reason}." in " ".join(result.stderr.split())
+    (listed,) = json.loads(result.stdout)["unfinished"]
+    assert (listed["error_code"], listed["error"], listed["attempts"]) == ("internal_error", reason, 1)
+    assert "RuntimeError" not in result.stdout + result.stderr
+    log = (tmp_path / "phoihop.log").read_text(encoding="utf-8")
+    assert "RuntimeError: intake crashed" in log and "Traceback" in log

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from schema.credentials import issue_token
 from schema.models import Blob, Return
-from tests.factories import POLICE_FIGURES, filled_form, json_return
+from schema.recovery import MAX_ATTEMPTS
+from schema.unseen import unfinished_reason
+from tests.factories import POLICE_FIGURES, filled_form, json_return, left_by_a_killed_run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -114,6 +116,22 @@ def test_the_coordinator_sees_completeness_and_an_agency_withdraws(
     again = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={})
     assert again.status_code == 409 and again.json()["code"] == "nothing_to_withdraw"
     assert "không có báo cáo hợp lệ" in again.json()["message"]
+
+
+def test_an_upload_that_could_not_be_finished_says_why_in_vietnamese(
+    http: httpx.Client, loaded: Session, roster: Roster
+) -> None:
+    """As the recovery keeps it (a code), or as an earlier version kept it (an exception's English text)."""
+    for n, kept in enumerate(["internal_error", "RuntimeError: intake crashed"]):
+        left = left_by_a_killed_run(loaded, filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": n}))
+        left.attempts, left.last_error = MAX_ATTEMPTS, kept
+        loaded.commit()
+    coordinator = issue_token(loaded, "test")
+    board = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator))
+    assert board.status_code == 200, board.text
+    reason = unfinished_reason("internal_error")
+    assert [(u["error_code"], u["error"]) for u in board.json()["unfinished"]] == [("internal_error", reason)] * 2
+    assert "RuntimeError" not in board.text
 
 
 def test_the_openapi_contract_is_published(http: httpx.Client) -> None:

@@ -18,6 +18,12 @@ JSON_BODIES = [
     "agency of 5 MB",
     "indicator code of 10,000 characters",
     "NUL in the form reference",
+    "half an emoji in the form reference",
+    "half an emoji in the period",
+    "half an emoji in a section name",
+    "half an emoji in an indicator code",
+    "half an emoji in an indicator value",
+    "half an emoji in a paragraph",
 ]
 # Over 255 characters, and a path; under the 4 KB that python-multipart allows a part's header.
 LONG_PATH = "C:\\Users\\can-bo\\" + "thu-muc/" * 50 + "bao-cao-" * 80 + ".xlsx"
@@ -60,3 +66,21 @@ def test_a_file_name_past_the_multipart_header_limit_is_no_500(http: httpx.Clien
     response = http.post("/api/v1/returns", headers=bearer(token), files={"file": (name, police_form(), XLSX)})
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "invalid_multipart" and "tên tệp ngắn" in response.json()["message"]
+
+
+def test_half_an_emoji_in_the_period_leaves_the_coordinators_view_working(http: httpx.Client, loaded: Session) -> None:
+    """The refused upload names no readable period, so it is listed beside every period: printable."""
+    police, coordinator = issue_token(loaded, "test", "police"), issue_token(loaded, "test")
+    sent = http.post(
+        "/api/v1/returns",
+        headers={**bearer(police), "Content-Type": "application/json"},
+        content=HOSTILE["half an emoji in the period"].build(),
+    )
+    assert sent.status_code == 422, sent.text
+    assert "\ufffd" not in sent.text and [e["code"] for e in sent.json()["errors"]] == ["broken_characters"]
+
+    completeness = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator))
+    assert completeness.status_code == 200, completeness.text
+    (listed,) = completeness.json()["unassigned"]
+    assert (listed["return_id"], listed["code"]) == (sent.json()["receipt"]["id"], "broken_characters")
+    assert "U+D83D" in listed["message"]

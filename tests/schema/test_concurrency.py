@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.database import make_session_factory
-from schema.intake import Receipt, submit_return
+from schema.intake import submit_return
 from schema.models import Blob, Return
+from schema.receipts import Receipt
 from tests.factories import blank_form, fill_form
 
 AGENCIES = [

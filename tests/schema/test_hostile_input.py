@@ -4,7 +4,9 @@ value past the length of its column.
 """
 
 import hashlib
+import json
 import logging
+import os
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -13,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from agencies.bounds import FILENAME_MAX, FORM_REF_MAX, NUMBER_MAX
+from agencies.bounds import FILENAME_MAX, FORM_REF_MAX, NUMBER_MAX, surrogate
 from agencies.form_layout import NARRATIVE_SHEET
 from agencies.roster import Roster
 from schema.intake import submit_return
@@ -41,7 +43,20 @@ def assert_kept_and_invalid(session: Session, receipt, data: bytes) -> Return:
     row = session.get(Return, receipt.return_id)
     assert row.status == "invalid" and row.version is None and row.agency_id == "police"
     assert [p["code"] for p in row.problems if p["severity"] == "error"] == [p.code for p in receipt.errors]
+    assert_printable(row)
     return row
+
+
+def assert_printable(row: Return) -> None:
+    """Nothing of the sender's stored or quoted that cannot be encoded, printed or put in a document."""
+    texts = [
+        row.filename,
+        row.form_ref,
+        row.claimed_period,
+        json.dumps([row.problems, row.narrative], ensure_ascii=False),
+    ]
+    for text in filter(None, texts):
+        assert text.encode("utf-8") and not [c for c in text if surrogate(c) or c < " "], text
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
@@ -138,6 +153,10 @@ def test_a_file_name_is_kept_for_display_only(loaded: Session, roster: Roster) -
     exact = "a" * (FILENAME_MAX - 5) + ".xlsx"
     again = submit(loaded, roster, police_form(fraud_cases=5), filename=exact)
     assert loaded.get(Return, again.return_id).filename == exact
+
+    not_utf8 = os.fsdecode(b"/home/can-bo/b\xe1o-c\xe1o.xlsx")  # Latin-1 bytes: lone surrogates in Python
+    latin = submit(loaded, roster, police_form(fraud_cases=6), filename=not_utf8)
+    assert latin.accepted and loaded.get(Return, latin.return_id).filename == "b\ufffdo-c\ufffdo.xlsx"
 
 
 def test_an_empty_unknown_section_is_no_crash(loaded: Session, roster: Roster) -> None:

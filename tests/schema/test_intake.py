@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from schema.intake import submit_return
 from schema.models import AuditEntry, Blob, Period, Return, ReturnValue
+from schema.withdrawal import WithdrawError, withdraw_return
 from tests.factories import POLICE_FIGURES, filled_form, json_return
 
 
@@ -123,8 +124,6 @@ def test_json_returns_share_the_intake(loaded: Session, roster: Roster) -> None:
 
 
 def test_withdrawal_keeps_the_return_and_a_resend_is_a_new_version(loaded: Session, roster: Roster) -> None:
-    from schema.intake import WithdrawError, withdraw_return
-
     data = filled_form(roster, "police", figures=POLICE_FIGURES)
     first = submit(loaded, roster, data)
     row = withdraw_return(loaded, "police", "2023-H1", "api:police", "gửi nhầm")

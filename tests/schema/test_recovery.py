@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from threading import Barrier
@@ -18,7 +19,7 @@ from schema.history import agency_history
 from schema.intake import submit_return
 from schema.models import Blob, PendingUpload, Period, Return
 from schema.recovery import MAX_ATTEMPTS, finish_unfinished_uploads
-from schema.unseen import unassigned_uploads, unfinished_uploads
+from schema.unseen import unassigned_uploads, unfinished_reason, unfinished_uploads
 from tests.factories import POLICE_FIGURES, RECEIVED, filled_form, json_return, left_by_a_killed_run
 
 
@@ -71,28 +72,52 @@ def test_left_uploads_of_one_agency_get_exact_versions_in_order(loaded: Session,
     assert [(r.version, r.status) for r in rows] == [(1, "superseded"), (2, "superseded"), (3, "accepted")]
 
 
-def test_an_upload_that_cannot_be_finished_is_tried_a_few_times_then_listed(
-    loaded: Session, roster: Roster, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A bug past the reader's guard (simulated: the duplicate check raises) must not stop every start, nor lose the upload.
-
-    (A crash of the reader itself is a refusal with code `internal_error`, which finishes the upload.)
-    """
+def break_the_intake(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug past the reader's guard (simulated: the duplicate check raises)."""
 
     def broken_check(*args, **kwargs):
         raise RuntimeError("intake crashed")
 
     monkeypatch.setattr(intake, "_same_as_latest", broken_check)
-    left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
+
+
+def test_an_upload_that_cannot_be_finished_is_tried_a_few_times_then_listed(
+    loaded: Session, roster: Roster, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug must not stop every start, nor lose the upload; users read why in Vietnamese, the log says what.
+
+    (A crash of the reader itself is a refusal with code `internal_error`, which finishes the upload.)
+    """
+    break_the_intake(monkeypatch)
+    left = left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
     later = datetime.now(UTC)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         later += timedelta(minutes=5)
-        recovery = finish_unfinished_uploads(loaded, now=later)
-        assert [(u.attempts, u.error) for u in recovery.failed] == [(attempt, "RuntimeError: intake crashed")]
+        with caplog.at_level(logging.ERROR, logger="schema.recovery"):
+            recovery = finish_unfinished_uploads(loaded, now=later)
+        assert [(u.attempts, u.error_code, u.error) for u in recovery.failed] == [
+            (attempt, "internal_error", unfinished_reason("internal_error"))
+        ]
     assert finish_unfinished_uploads(loaded, now=later + timedelta(hours=1)).failed == []  # given up on
     (listed,) = unfinished_uploads(loaded)
-    assert listed.attempts == MAX_ATTEMPTS and listed.error == "RuntimeError: intake crashed"
+    assert (listed.attempts, listed.error_code) == (MAX_ATTEMPTS, "internal_error")
+    assert "lỗi nội bộ" in listed.error and "RuntimeError" not in listed.error
+    loaded.refresh(left)
+    assert left.last_error == "internal_error"  # the code is kept; the exception is in the log only
+    logged = [r for r in caplog.records if r.name == "schema.recovery"]
+    assert len(logged) == MAX_ATTEMPTS and all(r.exc_info and "intake crashed" in str(r.exc_info[1]) for r in logged)
     assert count(loaded, Return) == 0 and count(loaded, Blob) == 1
+
+
+def test_an_error_text_kept_by_an_earlier_version_is_shown_as_an_internal_error(
+    loaded: Session, roster: Roster
+) -> None:
+    left = left_by_a_killed_run(loaded, filled_form(roster, "police", figures=POLICE_FIGURES))
+    left.attempts, left.last_error = MAX_ATTEMPTS, "RuntimeError: intake crashed"
+    loaded.commit()
+    (listed,) = unfinished_uploads(loaded)
+    assert (listed.error_code, listed.error) == ("internal_error", unfinished_reason("internal_error"))
+    assert json.loads(json.dumps(listed.document()))["error"] == unfinished_reason("internal_error")
 
 
 def test_an_upload_finished_elsewhere_meanwhile_is_not_recorded_twice(

@@ -1,0 +1,42 @@
+"""An agency taking back its current return: kept and marked withdrawn, so that nothing counts for it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schema.agency_lock import lock_agency
+from schema.models import AuditEntry, Period, Return
+
+
+class WithdrawError(Exception):
+    """Nothing to withdraw, or no longer allowed; the message is for the user."""
+
+
+def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str, reason: str = "") -> Return:
+    """The agency takes back its current return: kept and marked withdrawn, nothing counts for it."""
+    session.commit()
+    lock_agency(session, agency_id)
+    period = session.get(Period, period_id)
+    if period is None or period.state != "open":
+        session.rollback()
+        raise WithdrawError(f"Kỳ báo cáo {period_id} chưa mở hoặc đã khóa: không rút được báo cáo.")
+    current = session.scalars(
+        select(Return).where(Return.agency_id == agency_id, Return.period_id == period_id, Return.status == "accepted")
+    ).first()
+    if current is None:
+        session.rollback()
+        raise WithdrawError(f"Đơn vị {agency_id} không có báo cáo hợp lệ nào của kỳ {period_id} để rút.")
+    current.status = "withdrawn"
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="withdrawn",
+            agency_id=agency_id,
+            period_id=period_id,
+            return_id=current.id,
+            detail={"version": current.version, "reason": reason},
+        )
+    )
+    session.commit()
+    return current
