@@ -171,7 +171,7 @@ def fault_of(exc: BaseException, where: str = "", folder: Path | None = None) ->
             return None  # a bug in a statement, not a fault of the world
         if _disk_full(text):
             return disk_full(where or "cơ sở dữ liệu")
-        if "database is locked" in text:
+        if any(marker in text.lower() for marker in ("database is locked", "lock timeout", "deadlock detected")):
             return service_busy()
         if "disk i/o error" in text.lower():
             return disk_fault(where or "cơ sở dữ liệu", folder)
