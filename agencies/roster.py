@@ -12,6 +12,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agencies.calendar import DECREE_09_RULE, Period, PeriodKind, PeriodRule
+from agencies.errors import UserError
 from agencies.forms import Form
 
 DEFAULT_ROSTER = Path(__file__).parent / "rosters" / "hung-yen" / "roster.yaml"
@@ -148,8 +149,11 @@ class Roster(BaseModel):
         return self.calendar.get(kind, DECREE_09_RULE)
 
 
-class RosterError(Exception):
+class RosterError(UserError):
     """A roster that cannot be used; the message names the file, the key and the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("roster_invalid", message, status=422)
 
 
 _PYDANTIC_MESSAGES = {

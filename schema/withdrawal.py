@@ -5,12 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agencies.errors import UserError
 from schema.agency_lock import lock_agency
 from schema.models import AuditEntry, Period, Return
 
 
-class WithdrawError(Exception):
+class WithdrawError(UserError):
     """Nothing to withdraw, or no longer allowed; the message is for the user."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message, status=409)
 
 
 def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str, reason: str = "") -> Return:
@@ -20,13 +24,15 @@ def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str
     period = session.get(Period, period_id)
     if period is None or period.state != "open":
         session.rollback()
-        raise WithdrawError(f"Kỳ báo cáo {period_id} chưa mở hoặc đã khóa: không rút được báo cáo.")
+        raise WithdrawError("period_not_open", f"Kỳ báo cáo {period_id} chưa mở hoặc đã khóa: không rút được báo cáo.")
     current = session.scalars(
         select(Return).where(Return.agency_id == agency_id, Return.period_id == period_id, Return.status == "accepted")
     ).first()
     if current is None:
         session.rollback()
-        raise WithdrawError(f"Đơn vị {agency_id} không có báo cáo hợp lệ nào của kỳ {period_id} để rút.")
+        raise WithdrawError(
+            "nothing_to_withdraw", f"Đơn vị {agency_id} không có báo cáo hợp lệ nào của kỳ {period_id} để rút."
+        )
     current.status = "withdrawn"
     session.add(
         AuditEntry(

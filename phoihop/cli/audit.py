@@ -9,9 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
-from phoihop.cli.context import app_context, console, fail, require_agency, user_errors
+from phoihop.cli.context import app_context, console, fail, require_agency
 from schema.history import agency_history
-from schema.withdrawal import WithdrawError, withdraw_return
+from schema.withdrawal import withdraw_return
 
 ACTION_LABELS = {
     "received": "Nhận tệp",
@@ -34,12 +34,9 @@ def withdraw(
 ) -> None:
     """Rút báo cáo hiện hành của một đơn vị: báo cáo vẫn được lưu, đánh dấu đã rút và không được tổng hợp."""
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         require_agency(app.roster(session), agency)
-        try:
-            row = withdraw_return(session, agency, parse_period(period).id, app.actor, reason)
-        except WithdrawError as exc:
-            fail(str(exc))
+        row = withdraw_return(session, agency, parse_period(period).id, app.actor, reason)
     console.print(f"Đã rút báo cáo phiên bản {row.version} của {agency}, kỳ {row.period_id} (biên nhận #{row.id}).")
 
 
@@ -50,7 +47,7 @@ def history(
 ) -> None:
     """Nhật ký: mọi lần gửi, chấp nhận, từ chối, thay thế, rút báo cáo của đơn vị trong kỳ, ai làm và lúc nào."""
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         require_agency(app.roster(session), agency)
         entries = agency_history(session, agency, parse_period(period).id)
     table = Table(title=f"Nhật ký báo cáo của {agency}, kỳ {parse_period(period).id}")
@@ -83,7 +80,7 @@ def token(
     if (agency is None) == (not coordinator):
         fail("Hãy ghi mã đơn vị, hoặc dùng --coordinator (không dùng cả hai).")
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         require_agency(app.roster(session), agency)
         secret = issue_token(session, app.actor, agency)
     who = f"đơn vị {agency}" if agency else "cơ quan tổng hợp"

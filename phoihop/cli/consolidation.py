@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from phoihop.cli.context import AppContext, app_context, console, fail, parse_day, user_errors
+from phoihop.cli.context import AppContext, app_context, console, fail, parse_day
 from phoihop.cli.output import out_dir
 from schema.periods import get_period
 
@@ -33,7 +33,7 @@ def consolidate(
     """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx)."""
     app = app_context(ctx)
     day = parse_day(report_date)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         period_id = get_period(session, period).id
     draft = _run_flow(app, period_id, out_dir(out), day)
     console.print(f"Đã lập dự thảo báo cáo kỳ {period_id}: {escape(str(draft))}")
@@ -49,8 +49,7 @@ def demo(
     from phoihop.demo import prepare_demo
 
     app = app_context(ctx)
-    with user_errors():
-        database_url, samples, receipts = prepare_demo(out_dir(out), actor=app.actor, console=console)
+    database_url, samples, receipts = prepare_demo(out_dir(out), actor=app.actor, console=console)
     refused = [r for r in receipts if not r.accepted]
     if refused:
         fail(f"{len(refused)} báo cáo mẫu bị từ chối; xem các lỗi ở trên.")

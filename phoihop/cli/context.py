@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -20,14 +18,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from agencies.calendar import REPORTING_TZ, PeriodIdError
+from agencies.calendar import REPORTING_TZ
 from agencies.errors import UserError
-from agencies.roster import Roster, RosterError
+from agencies.roster import Roster
 from phoihop.cli.logs import LazyLogFile
 from schema.database import SCHEMA_REVISION, make_engine, make_session_factory, schema_revision
-from schema.periods import PeriodError
 from schema.recovery import Recovery, finish_unfinished_uploads
-from schema.roster_store import RosterNotLoaded, current_roster
+from schema.roster_store import current_roster
 from schema.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
@@ -66,15 +63,6 @@ def require_agency(roster: Roster, agency_id: str | None) -> None:
     """Exit with a one-line reason unless `agency_id` (when given) is in the roster."""
     if agency_id is not None and roster.agency(agency_id) is None:
         fail(f"Mã đơn vị «{agency_id}» không có trong danh sách đơn vị báo cáo.")
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Errors a user can act on become one line and exit code 1, never a traceback."""
-    try:
-        yield
-    except (PeriodError, PeriodIdError, RosterError, RosterNotLoaded) as exc:
-        fail(str(exc))
 
 
 def report_recovery(recovery: Recovery) -> None:

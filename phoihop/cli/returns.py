@@ -16,7 +16,7 @@ from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import read_local
 from agencies.problems import Problem
 from agencies.roster import Roster
-from phoihop.cli.context import app_context, console, require_agency, user_errors
+from phoihop.cli.context import app_context, console, require_agency
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_unassigned, print_unfinished
 from schema.completeness import completeness_document, period_completeness
@@ -42,7 +42,7 @@ def forms(
     from agencies.form_workbook import FormContext, build_form_workbook
 
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         row = get_period(session, period)
         roster = app.roster(session)
     out_dir(out)
@@ -94,7 +94,7 @@ def submit(
     """Nhận báo cáo: mỗi tệp được lưu nguyên gốc, kiểm tra và trả biên nhận hoặc danh sách lỗi."""
     app = app_context(ctx)
     refused = 0
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         roster = app.roster(session)
         require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
@@ -132,7 +132,7 @@ def status(
 ) -> None:
     """Bảng tình hình gửi báo cáo của các đơn vị trong kỳ."""
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         row = get_period(session, period)
         roster = app.roster(session)
         states = period_completeness(session, roster, row)

@@ -10,7 +10,7 @@ import typer
 
 from agencies.calendar import working_days_between
 from agencies.roster import DEFAULT_ROSTER, load_roster
-from phoihop.cli.context import app_context, console, parse_day, user_errors
+from phoihop.cli.context import app_context, console, parse_day
 from schema.periods import open_period, set_period_state
 from schema.roster_store import save_roster
 
@@ -28,11 +28,10 @@ def init(
 
     app = app_context(ctx)
     path = roster or DEFAULT_ROSTER
-    with user_errors():
-        loaded = load_roster(path)
-        upgrade_to_head(app.engine)
-        with app.session() as session:
-            version, changed = save_roster(session, loaded, str(path), app.actor)
+    loaded = load_roster(path)
+    upgrade_to_head(app.engine)
+    with app.session() as session:
+        version, changed = save_roster(session, loaded, str(path), app.actor)
     url = app.engine.url.render_as_string(hide_password=True)
     console.print(f"Cơ sở dữ liệu sẵn sàng: {url}")
     agencies = len(loaded.agencies())
@@ -53,7 +52,7 @@ def open_command(
     """Mở một kỳ báo cáo với thời gian lấy số liệu và hạn gửi theo danh sách đơn vị."""
     app = app_context(ctx)
     chosen = parse_day(deadline)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         row = open_period(session, period, app.actor, deadline=chosen)
     console.print(
         f"Đã mở kỳ {row.id}: số liệu từ {row.window_start:%d/%m/%Y} đến {row.window_end:%d/%m/%Y}, "
@@ -70,7 +69,7 @@ def open_command(
 
 def _set_state(ctx: typer.Context, period: str, state: str, reason: str) -> str:
     app = app_context(ctx)
-    with user_errors(), app.session() as session:
+    with app.session() as session:
         return set_period_state(session, period, state, app.actor, reason).id
 
 

@@ -13,11 +13,10 @@ from agencies.calendar import parse_period
 from agencies.errors import UserError
 from portal.deps import Coordinator, CurrentPrincipal, Database
 from schema.completeness import completeness_document, period_completeness
-from schema.models import Return
-from schema.periods import PeriodError, get_period
+from schema.periods import get_period
 from schema.roster_store import current_roster
 from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
-from schema.withdrawal import WithdrawError, withdraw_return
+from schema.withdrawal import withdraw_return
 
 router = APIRouter(tags=["periods"])
 
@@ -55,10 +54,7 @@ def _period_id(text: str) -> str:
 
 
 def _completeness(session: Session, period_id: str) -> dict:
-    try:
-        row = get_period(session, period_id)
-    except PeriodError as exc:
-        raise UserError("period_not_found", str(exc), status=404, field="period") from None
+    row = get_period(session, period_id)
     states = period_completeness(session, current_roster(session), row)
     return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
 
@@ -69,17 +65,10 @@ async def completeness(period: str, database: Database, _: Coordinator) -> Compl
     return CompletenessOut.model_validate(await database.run(_completeness, _period_id(period)))
 
 
-def _withdraw(session: Session, agency_id: str, period_id: str, actor: str, reason: str) -> Return:
-    try:
-        return withdraw_return(session, agency_id, period_id, actor, reason)
-    except WithdrawError as exc:
-        raise UserError("nothing_to_withdraw", str(exc), status=409) from None
-
-
 @router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)
 async def withdraw(period: str, body: WithdrawalIn, database: Database, principal: CurrentPrincipal) -> WithdrawalOut:
     """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
     if principal.agency_id is None:
         raise UserError("forbidden", "Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.", status=403)
-    row = await database.run(_withdraw, principal.agency_id, _period_id(period), principal.actor, body.reason)
+    row = await database.run(withdraw_return, principal.agency_id, _period_id(period), principal.actor, body.reason)
     return WithdrawalOut(id=row.id, version=row.version, status=row.status)
