@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from agencies.calendar import Period
 from agencies.roster import Roster
+from agencies.states import AgencyStanding
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Absence:
     """An agency without a valid return: `missing` or `invalid` (or `withdrawn`)."""
 
     agency_id: str
-    state: str
+    state: AgencyStanding  # why it is absent: missing, invalid or withdrawn
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from agencies.roster import Roster
+from agencies.states import ReturnStatus
 from schema.database import configured_session
 from schema.faults import fault_of
 from schema.filing import Outcome, keep_claimed
@@ -27,14 +28,14 @@ from schema.settings import Settings
 
 RESULTS = {
     "duplicate": "Trùng tệp đã nhận",
-    "invalid": "Không hợp lệ",
+    ReturnStatus.INVALID: ReturnStatus.INVALID.label,
     "refused": "Bị từ chối",
     "left": "Chưa xử lý xong; lần chạy sau sẽ xử lý lại",
 }
 
 
 def _result(outcome: Outcome) -> str:
-    if outcome.status == "accepted" and outcome.receipt is not None:
+    if outcome.status == ReturnStatus.ACCEPTED and outcome.receipt is not None:
         return f"Đã nhận, phiên bản {outcome.receipt.version}"
     return RESULTS[outcome.status]
 

@@ -14,13 +14,12 @@ from prefect.cache_policies import NO_CACHE
 
 from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import PeriodReturns
+from agencies.states import AgencyStanding
 from report.context import ReportContext, build_context
 from report.draft import render_draft
 from schema.database import configured_session
 from schema.roster_store import current_roster
 from schema.snapshot import load_period_returns
-
-STATE_LABELS = {"missing": "Chưa gửi", "invalid": "Không hợp lệ", "withdrawn": "Đã rút", "accepted": "Đã nhận"}
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
@@ -39,7 +38,7 @@ def publish_completeness(data: PeriodReturns) -> None:
         {
             "Đơn vị": agency.name,
             "Nhóm": group.title,
-            "Trạng thái": STATE_LABELS[absent.get(agency.id, "accepted")],
+            "Trạng thái": AgencyStanding(absent.get(agency.id, AgencyStanding.ACCEPTED)).label,
             "Phiên bản": versions.get(agency.id, ""),
             "Quá hạn": "có" if agency.id in data.late else "",
         }

@@ -10,6 +10,7 @@ import pandas as pd
 
 from agencies.period_returns import PeriodReturns
 from agencies.roster import Group, GroupRole
+from agencies.states import AgencyStanding
 from report.merge import agencies_frame, merge_period
 
 # Narrative sections gathered across all returns into parts II–V of the report.
@@ -214,8 +215,8 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
         completeness=Completeness(
             expected=len(roster.agencies()),
             received=len(reporting),
-            missing=[full_names[a] for a, state in absences.items() if state != "invalid"],
-            invalid=[full_names[a] for a, state in absences.items() if state == "invalid"],
+            missing=[full_names[a] for a, state in absences.items() if state != AgencyStanding.INVALID],
+            invalid=[full_names[a] for a, state in absences.items() if state == AgencyStanding.INVALID],
             late=[full_names[a] for a in data.late],
         ),
     )

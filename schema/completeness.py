@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
+from agencies.states import AgencyStanding, ReturnStatus
 from schema.models import Period, Return
 from schema.unseen import UnassignedUpload, UnfinishedUpload
 
@@ -20,7 +21,7 @@ class AgencyState:
     agency: str
     name: str
     group: str
-    state: str  # missing / accepted / invalid / withdrawn
+    state: AgencyStanding
     version: int | None
     received_at: datetime | None
     late: bool
@@ -53,9 +54,13 @@ def period_completeness(
         deadline = period.deadline_for(group.id)
         for agency in group.agencies:
             uploads = by_agency.get(agency.id, [])
-            current = next((r for r in reversed(uploads) if r.status == "accepted"), None)
-            shown = current or (uploads[-1] if uploads else None)
-            state = "missing" if shown is None else ("accepted" if current else shown.status)
+            current = next((r for r in reversed(uploads) if r.status == ReturnStatus.ACCEPTED), None)
+            # else the latest that was not replaced (refused or withdrawn)
+            shown = current or next((r for r in reversed(uploads) if r.status != ReturnStatus.SUPERSEDED), None)
+            if shown is None:
+                state = AgencyStanding.MISSING
+            else:
+                state = AgencyStanding.ACCEPTED if current else AgencyStanding(shown.status)
             late = _local_day(current.received_at) > deadline if current is not None else today > deadline
             states.append(
                 AgencyState(

@@ -22,6 +22,7 @@ from agencies.return_check import CheckedReturn, check_return
 from agencies.return_content import ReturnContent
 from agencies.return_reader import read_return
 from agencies.roster import Roster
+from agencies.states import ReturnStatus
 from schema import faults
 from schema.agency_lock import lock_agency
 from schema.models import AuditEntry, Period, Return, ReturnValue, utc_now
@@ -71,7 +72,7 @@ def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Re
         Return.claimed_period.is_(None) if checked.period_id is None else Return.claimed_period == checked.period_id
     )
     latest = session.scalars(select(Return).where(agency, period).order_by(Return.id.desc()).limit(1)).first()
-    if latest is None or latest.sha256 != digest or latest.status not in ("accepted", "invalid"):
+    if latest is None or latest.sha256 != digest or latest.status not in (ReturnStatus.ACCEPTED, ReturnStatus.INVALID):
         return None  # after a withdrawal, sending the same file again is a new submission
     return latest
 
@@ -82,7 +83,7 @@ def _newer_current(session: Session, agency_id: str, period_id: str, received_at
         select(Return.id).where(
             Return.agency_id == agency_id,
             Return.period_id == period_id,
-            Return.status == "accepted",
+            Return.status == ReturnStatus.ACCEPTED,
             Return.received_at > received_at,
         )
     )
@@ -104,9 +105,9 @@ def _make_current(
     ]
     newer = _newer_current(session, checked.agency_id, period.id, row.received_at)
     if newer is not None:  # a recovered upload older than the current return: kept, never made current
-        row.status = "superseded"
+        row.status = ReturnStatus.SUPERSEDED
         return [], newer
-    current = update(Return).where(*mine, Return.status == "accepted").values(status="superseded")
+    current = update(Return).where(*mine, Return.status == ReturnStatus.ACCEPTED).values(status=ReturnStatus.SUPERSEDED)
     return list(session.execute(current.returning(Return.id)).scalars()), None
 
 
@@ -132,7 +133,7 @@ def _record(
     accepted = checked.accepted and period is not None and period.state == "open"
     row.received_at = now or utc_now()
     row.period_id = period.id if period is not None else None
-    row.status = "accepted" if accepted else "invalid"
+    row.status = ReturnStatus.ACCEPTED if accepted else ReturnStatus.INVALID
     row.problems = [p.model_dump(mode="json") for p in checked.problems]
     superseded, newer = _make_current(session, row, checked, period) if accepted and period else ([], None)
     session.add(row)
@@ -141,7 +142,9 @@ def _record(
     detail = {"channel": channel, "sha256": kept.sha256}
     session.add(AuditEntry(actor=actor, action="received", return_id=row.id, detail=detail, **about))
     for old_id in superseded:
-        session.add(AuditEntry(actor=actor, action="superseded", return_id=old_id, detail={"by": row.id}, **about))
+        session.add(
+            AuditEntry(actor=actor, action=ReturnStatus.SUPERSEDED, return_id=old_id, detail={"by": row.id}, **about)
+        )
     detail = {"version": row.version, "errors": [p.code for p in checked.errors], **({"by": newer} if newer else {})}
     session.add(AuditEntry(actor=actor, action=row.status, return_id=row.id, detail=detail, **about))
     finish_upload(session, kept.upload)

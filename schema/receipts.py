@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agencies.problems import Problem, Severity
+from agencies.states import ReturnStatus
 from schema.models import Return
 
 
@@ -25,7 +26,7 @@ class Receipt:
 
     @property
     def accepted(self) -> bool:
-        return self.status == "accepted"
+        return self.status == ReturnStatus.ACCEPTED
 
     @property
     def errors(self) -> list[Problem]:

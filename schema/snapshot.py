@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from agencies.calendar import parse_period
 from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
 from agencies.roster import Roster
+from agencies.states import AgencyStanding, ReturnStatus
 from schema.completeness import period_completeness
 from schema.models import Period, Return
 from schema.periods import get_period
@@ -16,7 +17,7 @@ from schema.periods import get_period
 def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
     rows = session.scalars(
         select(Return)
-        .where(Return.period_id == period_id, Return.status == "accepted")
+        .where(Return.period_id == period_id, Return.status == ReturnStatus.ACCEPTED)
         .options(selectinload(Return.values))
         .order_by(Return.id)
     ).all()
@@ -46,7 +47,7 @@ def load_period_returns(session: Session, roster: Roster, period_id: str) -> Per
         window=(row.window_start, row.window_end),
         deadline=row.deadline,
         returns=_accepted_returns(session, row.id),
-        absences=[Absence(s.agency, s.state) for s in states if s.state != "accepted"],
-        late=[s.agency for s in states if s.state == "accepted" and s.late],
+        absences=[Absence(s.agency, s.state) for s in states if s.state != AgencyStanding.ACCEPTED],
+        late=[s.agency for s in states if s.state == AgencyStanding.ACCEPTED and s.late],
         previous=previous,
     )

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
+from agencies.states import ReturnStatus
 from schema.agency_lock import lock_agency
 from schema.models import AuditEntry, Period, Return
 
@@ -26,18 +27,20 @@ def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str
         session.rollback()
         raise WithdrawError("period_not_open", f"Kỳ báo cáo {period_id} chưa mở hoặc đã khóa: không rút được báo cáo.")
     current = session.scalars(
-        select(Return).where(Return.agency_id == agency_id, Return.period_id == period_id, Return.status == "accepted")
+        select(Return).where(
+            Return.agency_id == agency_id, Return.period_id == period_id, Return.status == ReturnStatus.ACCEPTED
+        )
     ).first()
     if current is None:
         session.rollback()
         raise WithdrawError(
             "nothing_to_withdraw", f"Đơn vị {agency_id} không có báo cáo hợp lệ nào của kỳ {period_id} để rút."
         )
-    current.status = "withdrawn"
+    current.status = ReturnStatus.WITHDRAWN
     session.add(
         AuditEntry(
             actor=actor,
-            action="withdrawn",
+            action=ReturnStatus.WITHDRAWN,
             agency_id=agency_id,
             period_id=period_id,
             return_id=current.id,

@@ -9,16 +9,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
+from agencies.states import RETURN_LABELS
 from phoihop.cli.context import app_context, console, fail, require_agency
 from schema.history import agency_history
 from schema.withdrawal import withdraw_return
 
 ACTION_LABELS = {
     "received": "Nhận tệp",
-    "accepted": "Chấp nhận",
-    "invalid": "Không hợp lệ",
-    "superseded": "Được thay bằng phiên bản mới",
-    "withdrawn": "Đơn vị rút báo cáo",
+    **RETURN_LABELS,
     "duplicate": "Gửi lại tệp trùng",
     "period_opened": "Mở kỳ báo cáo",
     "closed": "Khóa kỳ báo cáo",

@@ -16,6 +16,7 @@ from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import read_local
 from agencies.problems import Problem
 from agencies.roster import Roster
+from agencies.states import AgencyStanding
 from phoihop.cli.context import app_context, console, require_agency
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_unassigned, print_unfinished
@@ -26,10 +27,13 @@ from schema.receipts import Receipt
 from schema.unseen import unassigned_uploads, unfinished_uploads
 
 STATE_LABELS = {
-    "accepted": "[green]Đã nhận[/]",
-    "missing": "[red]Chưa gửi[/]",
-    "invalid": "[yellow]Không hợp lệ[/]",
-    "withdrawn": "[magenta]Đã rút[/]",
+    standing: f"[{colour}]{standing.label}[/]"
+    for standing, colour in {
+        AgencyStanding.ACCEPTED: "green",
+        AgencyStanding.MISSING: "red",
+        AgencyStanding.INVALID: "yellow",
+        AgencyStanding.WITHDRAWN: "magenta",
+    }.items()
 }
 
 
@@ -152,7 +156,7 @@ def status(
             group = s.group
             table.add_row(f"[bold]{escape(titles[group])}[/]", end_section=False)
         received = f"{s.received_at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M}" if s.received_at else ""
-        timing = "[red]quá hạn[/]" if s.late else "đúng hạn" if s.state == "accepted" else ""
+        timing = "[red]quá hạn[/]" if s.late else "đúng hạn" if s.state == AgencyStanding.ACCEPTED else ""
         table.add_row(f"  {escape(s.name)}", STATE_LABELS[s.state], str(s.version or ""), received, timing)
     console.print(table)
     counts = {state: sum(1 for s in states if s.state == state) for state in STATE_LABELS}

@@ -33,3 +33,19 @@ def test_states_versions_and_lateness(loaded: Session, roster: Roster) -> None:
 
     after = {s.agency: s for s in period_completeness(loaded, roster, loaded.get(Period, "2023-H1"), date(2023, 6, 19))}
     assert after["dic"].late and not after["police"].late
+
+
+def test_states_are_stored_and_shown_as_their_values(loaded, roster) -> None:
+    """The enums reach the database as the contract's words (`accepted`), on SQLite and PostgreSQL alike."""
+    from sqlalchemy import text
+
+    from agencies.states import AgencyStanding, ReturnStatus
+    from schema.completeness import period_completeness
+    from schema.periods import get_period
+    from tests.factories import POLICE_FIGURES, filled_form
+
+    submit_return(loaded, roster, filled_form(roster, "police", figures=POLICE_FIGURES), channel="cli", actor="t")
+    assert loaded.execute(text("SELECT status FROM returns")).scalar() == "accepted"
+    states = {s.agency: s.state for s in period_completeness(loaded, roster, get_period(loaded, "2023-H1"))}
+    assert states["police"] is AgencyStanding.ACCEPTED and states["customs"] is AgencyStanding.MISSING
+    assert {s.value for s in ReturnStatus} == {"accepted", "invalid", "superseded", "withdrawn"}
