@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,12 @@ from schema.models import Period, Return
 from schema.unseen import UnassignedUpload, UnfinishedUpload
 
 
-@dataclass(frozen=True)
-class AgencyState:
+class AgencyState(BaseModel):
+    """One agency's row of the table. The fields after `late` serve the CLI and the pages; the
+    document (`status --json`, the API) leaves them out."""
+
+    model_config = ConfigDict(frozen=True)
+
     agency: str
     name: str
     group: str
@@ -25,9 +29,22 @@ class AgencyState:
     version: int | None
     received_at: datetime | None
     late: bool
-    deadline: date
-    return_id: int | None
-    problem_count: int
+    deadline: date = Field(exclude=True)
+    return_id: int | None = Field(default=None, exclude=True)
+    problem_count: int = Field(default=0, exclude=True)
+
+
+class Completeness(BaseModel):
+    """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5): one shape for both.
+
+    Beside the agencies, what the table cannot place: uploads kept but not finished, and
+    refused uploads that name no readable period.
+    """
+
+    period: str
+    agencies: list[AgencyState]
+    unfinished: list[UnfinishedUpload] = []
+    unassigned: list[UnassignedUpload] = []
 
 
 def _local_day(moment: datetime) -> date:
@@ -84,26 +101,5 @@ def completeness_document(
     states: list[AgencyState],
     unfinished: Sequence[UnfinishedUpload] = (),
     unassigned: Sequence[UnassignedUpload] = (),
-) -> dict:
-    """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5).
-
-    Beside the agencies, what the table cannot place: uploads kept but not finished, and
-    refused uploads that name no readable period.
-    """
-    return {
-        "period": period_id,
-        "agencies": [
-            {
-                "agency": s.agency,
-                "name": s.name,
-                "group": s.group,
-                "state": s.state,
-                "version": s.version,
-                "received_at": s.received_at.isoformat() if s.received_at else None,
-                "late": s.late,
-            }
-            for s in states
-        ],
-        "unfinished": [u.document() for u in unfinished],
-        "unassigned": [u.document() for u in unassigned],
-    }
+) -> Completeness:
+    return Completeness(period=period_id, agencies=states, unfinished=list(unfinished), unassigned=list(unassigned))

@@ -9,9 +9,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,17 +42,8 @@ def _code_of(last_error: str | None) -> str | None:
     return last_error if _CODE.fullmatch(last_error) else INTERNAL_ERROR
 
 
-class Listed:
-    """An upload in a listing; `document()` is how `phoihop status --json` prints it."""
-
-    received_at: datetime
-
-    def document(self) -> dict[str, Any]:
-        return {**asdict(self), "received_at": self.received_at.isoformat()}
-
-
 @dataclass(frozen=True)
-class UnfinishedUpload(Listed):
+class UnfinishedUpload:
     id: int
     sha256: str
     filename: str | None
@@ -87,7 +77,7 @@ class UnfinishedUpload(Listed):
 
 
 @dataclass(frozen=True)
-class UnassignedUpload(Listed):
+class UnassignedUpload:
     return_id: int
     agency: str | None
     actor: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -144,7 +143,7 @@ def status(
         unassigned = unassigned_uploads(session, row)
     if as_json:
         document = completeness_document(row.id, states, unfinished, unassigned)
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        typer.echo(document.model_dump_json(indent=2))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
     for header in ("Đơn vị", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):

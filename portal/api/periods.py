@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -12,30 +10,13 @@ from agencies.bounds import REASON_MAX
 from agencies.calendar import parse_period
 from agencies.errors import UserError
 from portal.deps import Coordinator, CurrentPrincipal, Database
-from schema.completeness import completeness_document, period_completeness
+from schema.completeness import Completeness, completeness_document, period_completeness
 from schema.periods import get_period
 from schema.roster_store import current_roster
-from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
+from schema.unseen import unassigned_uploads, unfinished_uploads
 from schema.withdrawal import withdraw_return
 
 router = APIRouter(tags=["periods"])
-
-
-class AgencyStateOut(BaseModel):
-    agency: str
-    name: str
-    group: str
-    state: str
-    version: int | None
-    received_at: datetime | None
-    late: bool
-
-
-class CompletenessOut(BaseModel):
-    period: str
-    agencies: list[AgencyStateOut]
-    unfinished: list[UnfinishedUpload]  # kept, not yet finished (a killed process; finished at the next start)
-    unassigned: list[UnassignedUpload]  # refused uploads that name no readable period
 
 
 class WithdrawalIn(BaseModel):
@@ -53,16 +34,16 @@ def _period_id(text: str) -> str:
     return parse_period(text).id
 
 
-def _completeness(session: Session, period_id: str) -> dict:
+def _completeness(session: Session, period_id: str) -> Completeness:
     row = get_period(session, period_id)
     states = period_completeness(session, current_roster(session), row)
     return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
 
 
-@router.get("/periods/{period}/completeness", response_model=CompletenessOut)
-async def completeness(period: str, database: Database, _: Coordinator) -> CompletenessOut:
+@router.get("/periods/{period}/completeness", response_model=Completeness)
+async def completeness(period: str, database: Database, _: Coordinator) -> Completeness:
     """Tình hình gửi báo cáo của các đơn vị trong kỳ (chỉ cơ quan tổng hợp)."""
-    return CompletenessOut.model_validate(await database.run(_completeness, _period_id(period)))
+    return await database.run(_completeness, _period_id(period))
 
 
 @router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)

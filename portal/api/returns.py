@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from agencies.bounds import ID_MAX
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
+from agencies.problems import Problem, Severity
+from agencies.states import ReturnStatus
 from portal.body_limit import BodyTooLarge, too_large
 from portal.deps import CurrentPrincipal, Database
 from schema.credentials import Principal
@@ -27,15 +29,6 @@ router = APIRouter(tags=["returns"])
 log = logging.getLogger(__name__)
 
 
-class ProblemOut(BaseModel):
-    code: str
-    message: str
-    severity: str
-    sheet: str | None = None
-    cell: str | None = None
-    field: str | None = None
-
-
 class ReceiptOut(BaseModel):
     id: int
     version: int | None
@@ -43,13 +36,13 @@ class ReceiptOut(BaseModel):
     received_at: datetime
     agency: str | None
     period: str | None
-    status: str
+    status: ReturnStatus
     duplicate: bool = False
-    warnings: list[ProblemOut] = []
+    warnings: list[Problem] = []
 
 
 class RefusalOut(BaseModel):
-    errors: list[ProblemOut]
+    errors: list[Problem]
     receipt: ReceiptOut
 
 
@@ -63,7 +56,7 @@ def _receipt(receipt: Receipt) -> ReceiptOut:
         period=receipt.period_id,
         status=receipt.status,
         duplicate=receipt.duplicate,
-        warnings=[ProblemOut(**p.model_dump(mode="json")) for p in receipt.problems if p.severity == "warning"],
+        warnings=[p for p in receipt.problems if p.severity is Severity.WARNING],
     )
 
 
@@ -122,7 +115,7 @@ async def post_return(request: Request, database: Database, principal: CurrentPr
     receipt = await database.run(_submit, data, filename, principal)
     out = _receipt(receipt)
     if not receipt.accepted:
-        errors = [ProblemOut(**p.model_dump(mode="json")) for p in receipt.errors]
+        errors = [p for p in receipt.errors]
         refusal = RefusalOut(errors=errors, receipt=out)
         return JSONResponse(refusal.model_dump(mode="json"), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     if receipt.duplicate:
