@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -135,6 +137,17 @@ class Roster(BaseModel):
     def agency(self, agency_id: str) -> Agency | None:
         return next((a for a in self.agencies() if a.id == agency_id), None)
 
+    def nearest_agency_ids(self, text: str, limit: int = 3) -> list[str]:
+        """The agency ids most like `text`, by id or by name, diacritics aside (`cong an` → `police`)."""
+        wanted = _folded(text)
+        keys: dict[str, str] = {}
+        for agency in self.agencies():
+            keys.setdefault(_folded(agency.id), agency.id)
+            keys.setdefault(_folded(agency.name), agency.id)
+        found = [keys[k] for k in keys if wanted and wanted in k]
+        found += [keys[k] for k in get_close_matches(wanted, list(keys), n=limit * 2, cutoff=0.5)]
+        return list(dict.fromkeys(found))[:limit]
+
     def group_of(self, agency_id: str) -> Group:
         return next(g for g in self.groups if any(a.id == agency_id for a in g.agencies))
 
@@ -147,6 +160,12 @@ class Roster(BaseModel):
         if group and kind in group.calendar:
             return group.calendar[kind]
         return self.calendar.get(kind, DECREE_09_RULE)
+
+
+def _folded(text: str) -> str:
+    """Lower case, no diacritics, `đ` as `d`, spaces and dashes alike: for matching what a user typed."""
+    plain = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").split())
 
 
 class RosterError(UserError):

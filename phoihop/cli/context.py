@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from agencies.bounds import shorten
 from agencies.calendar import REPORTING_TZ
 from agencies.errors import UserError
 from agencies.roster import Roster
@@ -60,9 +61,17 @@ def parse_day(text: str | None) -> date | None:
 
 
 def require_agency(roster: Roster, agency_id: str | None) -> None:
-    """Exit with a one-line reason unless `agency_id` (when given) is in the roster."""
-    if agency_id is not None and roster.agency(agency_id) is None:
-        fail(f"Mã đơn vị «{agency_id}» không có trong danh sách đơn vị báo cáo.")
+    """Unless `agency_id` (when given) is in the roster: a one-line reason naming the nearest ids."""
+    if agency_id is None or roster.agency(agency_id) is not None:
+        return
+    nearest = roster.nearest_agency_ids(agency_id)
+    hint = f" Có phải: {', '.join(nearest)}?" if nearest else ""
+    raise UserError(
+        "unknown_agency",
+        f"Mã đơn vị «{shorten(agency_id)}» không có trong danh sách đơn vị báo cáo.{hint} "
+        "Xem mọi mã đơn vị bằng «phoihop agencies».",
+        status=404,
+    )
 
 
 def report_recovery(recovery: Recovery) -> None:

@@ -1,12 +1,15 @@
-"""`phoihop init` and `phoihop period open`: the database, the roster, the cycles."""
+"""`phoihop init`, `agencies` and `period …`: the database, the roster, the cycles."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
 from agencies.calendar import working_days_between
 from agencies.roster import DEFAULT_ROSTER, load_roster
@@ -93,6 +96,28 @@ def reopen_command(
     console.print(f"Đã mở lại kỳ {_set_state(ctx, period, 'open', reason)}.")
 
 
+def agencies(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+) -> None:
+    """Danh sách đơn vị báo cáo đang áp dụng: mã (dùng trong các lệnh khác), tên và nhóm."""
+    app = app_context(ctx)
+    with app.session() as session:
+        roster = app.roster(session)
+    rows = [(agency.id, agency.name, group) for group in roster.groups for agency in group.agencies]
+    if as_json:
+        document = [{"agency": a, "name": name, "group": g.id, "group_title": g.title} for a, name, g in rows]
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Đơn vị báo cáo — {len(rows)} đơn vị, {len(roster.groups)} nhóm")
+    for header in ("Mã đơn vị", "Tên", "Nhóm"):
+        table.add_column(header)
+    for agency_id, name, group in rows:
+        table.add_row(agency_id, escape(name), escape(group.title))
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
+    app.command()(agencies)
     app.add_typer(period_app, name="period")
