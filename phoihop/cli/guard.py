@@ -12,10 +12,12 @@ from typing import Any, NoReturn
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
+from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from agencies.errors import UserError
 from phoihop.cli.context import EXIT_INTERNAL_ERROR, AppContext, exit_code_of, fail, log
+from phoihop.cli.usage_errors import in_vietnamese
 from schema.faults import fault_of
 
 
@@ -38,10 +40,18 @@ def _log_and_fail(app: AppContext | None, exc: Exception, error: UserError | Non
 class GuardedGroup(TyperGroup):
     """The `phoihop` group: runs a command and turns its failure into one line (see the module)."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click_errors.UsageError as error:  # e.g. an unknown option before the command
+            raise in_vietnamese(error) from None
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):  # already said, or Typer's own usage errors
+        except click_errors.UsageError as error:  # a mistyped command line: Typer prints it, in Vietnamese
+            raise in_vietnamese(error) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):  # already said
             raise
         except Exception as exc:
             app = ctx.obj if isinstance(ctx.obj, AppContext) else None

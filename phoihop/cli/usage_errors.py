@@ -1,0 +1,42 @@
+"""A mistyped command line, told in Vietnamese: Typer's own usage errors are English and outside gettext.
+
+The error keeps its context, so Typer still prints the usage line and where to find help.
+"""
+
+from __future__ import annotations
+
+import re
+
+from typer._click import exceptions as click_errors
+
+# Click's part of the message may already be in Vietnamese (gettext), Typer's suggestion never is.
+NO_SUCH_COMMAND = re.compile(
+    r"(?:No such command|Không có lệnh) '(?P<name>.*?)'\.(?: Did you mean (?P<nearest>.*)\?)?$"
+)
+EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$")
+
+
+def in_vietnamese(error: click_errors.UsageError) -> click_errors.UsageError:
+    """The same error, its message in Vietnamese where we know its words; else unchanged."""
+    message = None
+    if isinstance(error, click_errors.MissingParameter) and error.param is not None:
+        kind = "tham số" if error.param.param_type_name == "argument" else "tùy chọn"
+        message = f"Thiếu {kind} «{(error.param.name or '').lower()}». Xem cách dùng ở dòng trên."
+    elif isinstance(error, click_errors.NoSuchOption):
+        message = f"Không có tùy chọn «{error.option_name}»."
+        if error.possibilities:
+            message += f" Có phải: {', '.join(sorted(error.possibilities))}?"
+    elif isinstance(error, click_errors.BadParameter):
+        hint = (error.param.name or "").lower() if error.param is not None else "tham số"
+        message = f"Giá trị không hợp lệ cho «{hint}» ({error.message})."
+    elif found := NO_SUCH_COMMAND.match(error.message):
+        message = f"Không có lệnh «{found['name']}»."
+        if found["nearest"]:
+            message += f" Có phải: {found['nearest'].replace(chr(39), '')}?"
+    elif found := EXTRA_ARGUMENTS.match(error.message):
+        message = f"Thừa tham số: {found['args']}."
+    elif error.message == "Missing command.":
+        message = "Thiếu tên lệnh."
+    if message is None:
+        return error
+    return click_errors.UsageError(message, ctx=error.ctx)
