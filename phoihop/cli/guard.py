@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from agencies.errors import UserError
 from phoihop.cli.context import EXIT_INTERNAL_ERROR, AppContext, exit_code_of, fail, log
-from phoihop.cli.usage_errors import in_vietnamese
+from phoihop.cli.usage_errors import VietnameseHelp, in_vietnamese
 from schema.faults import fault_of
 
 
@@ -37,7 +37,7 @@ def _log_and_fail(app: AppContext | None, exc: Exception, error: UserError | Non
     fail(f"{error.message}{where}", code=exit_code_of(error))
 
 
-class GuardedGroup(TyperGroup):
+class GuardedGroup(VietnameseHelp, TyperGroup):
     """The `phoihop` group: runs a command and turns its failure into one line (see the module)."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from phoihop.cli import audit, consolidation, logs, returns, setup
 from phoihop.cli.context import AppContext, fail
 from phoihop.cli.guard import GuardedGroup
+from phoihop.cli.usage_errors import speak_vietnamese
 from schema.settings import Settings
 
 app = typer.Typer(
@@ -51,3 +52,4 @@ setup.register(app)
 returns.register(app)
 consolidation.register(app)
 audit.register(app)
+speak_vietnamese(app)

@@ -1,4 +1,4 @@
-"""A mistyped command line, told in Vietnamese: Typer's own usage errors are English and outside gettext.
+"""A mistyped command line and the help, told in Vietnamese: Typer's own words here are English and outside gettext.
 
 The error keeps its context, so Typer still prints the usage line and where to find help.
 """
@@ -6,8 +6,11 @@ The error keeps its context, so Typer still prints the usage line and where to f
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import typer
 from typer._click import exceptions as click_errors
+from typer.core import TyperCommand, TyperGroup
 
 # Click's part of the message may already be in Vietnamese (gettext), Typer's suggestion never is.
 NO_SUCH_COMMAND = re.compile(
@@ -40,3 +43,41 @@ def in_vietnamese(error: click_errors.UsageError) -> click_errors.UsageError:
     if message is None:
         return error
     return click_errors.UsageError(message, ctx=error.ctx)
+
+
+HELP_OPTION_TEXT = "Hiện hướng dẫn này rồi thoát."
+USAGE_PREFIX = "Cách dùng: "
+
+
+class VietnameseHelp:
+    """For a Typer command or group: the `--help` option and the usage line in Vietnamese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+
+class VietnameseCommand(VietnameseHelp, TyperCommand):
+    pass
+
+
+class VietnameseGroup(VietnameseHelp, TyperGroup):
+    pass
+
+
+def speak_vietnamese(app: typer.Typer) -> None:
+    """Every command and sub-group registered on `app` (and below) built with the Vietnamese classes."""
+    for command in app.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = VietnameseCommand
+    for group in app.registered_groups:
+        if group.cls in (None, TyperGroup) or not isinstance(group.cls, type):
+            group.cls = VietnameseGroup
+        if group.typer_instance is not None:
+            speak_vietnamese(group.typer_instance)
