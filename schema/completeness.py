@@ -13,7 +13,7 @@ from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
 from agencies.states import AgencyStanding, ReturnStatus
 from schema.models import Period, Return
-from schema.unseen import UnassignedUpload, UnfinishedUpload
+from schema.unseen import Moment, UnassignedUpload, UnfinishedUpload
 
 
 class AgencyState(BaseModel):
@@ -27,7 +27,7 @@ class AgencyState(BaseModel):
     group: str
     state: AgencyStanding
     version: int | None
-    received_at: datetime | None
+    received_at: Moment | None
     late: bool
     deadline: date = Field(exclude=True)
     return_id: int | None = Field(default=None, exclude=True)

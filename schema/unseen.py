@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, time
+from typing import Annotated
 
+from pydantic import PlainSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ
 from agencies.problems import Severity
 from schema.models import PendingUpload, Period, Return
+
+# A moment as the documents write it (`status --json`, the API): ISO 8601 with its offset, `+00:00`.
+Moment = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")]
 
 INTERNAL_ERROR = "internal_error"
 # Why a kept upload could not be finished, one sentence per code (`PendingUpload.last_error` keeps the code):
@@ -50,7 +55,7 @@ class UnfinishedUpload:
     channel: str
     actor: str
     agency: str | None  # as the channel knew the sender, before the file was read
-    received_at: datetime
+    received_at: Moment
     attempts: int
     error_code: str | None  # why the last attempt failed: a stable code…
     error: str | None  # …and its Vietnamese sentence
@@ -83,7 +88,7 @@ class UnassignedUpload:
     actor: str
     channel: str
     filename: str | None
-    received_at: datetime
+    received_at: Moment
     code: str | None  # the first error's
     message: str | None
 

@@ -22,6 +22,8 @@ from schema.faults import fault_of
 
 
 def _log_and_fail(app: AppContext | None, exc: Exception, error: UserError | None) -> NoReturn:
+    if error is not None and error.status < 500:  # the user's own slip: the line says all, nothing to log
+        fail(error.message, code=exit_code_of(error))
     handler = app.log_file if app is not None else None
     if handler is not None:  # straight to the file: never to a console handler someone else set up
         code = error.code if error is not None else "internal_error"

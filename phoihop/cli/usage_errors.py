@@ -16,6 +16,8 @@ from typer.core import TyperCommand, TyperGroup
 NO_SUCH_COMMAND = re.compile(
     r"(?:No such command|Không có lệnh) '(?P<name>.*?)'\.(?: Did you mean (?P<nearest>.*)\?)?$"
 )
+OPTION_NEEDS_VALUE = re.compile(r"Option '(?P<name>.+?)' requires (?:an argument|(?P<count>\d+) arguments)\.$")
+OPTION_TAKES_NO_VALUE = re.compile(r"Option '(?P<name>.+?)' does not take a value\.$")
 EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$")
 
 
@@ -36,6 +38,10 @@ def in_vietnamese(error: click_errors.UsageError) -> click_errors.UsageError:
         message = f"Không có lệnh «{found['name']}»."
         if found["nearest"]:
             message += f" Có phải: {found['nearest'].replace(chr(39), '')}?"
+    elif found := OPTION_NEEDS_VALUE.match(error.message):
+        message = f"Tùy chọn «{found['name']}» cần {found['count'] or 'một'} giá trị đi kèm."
+    elif found := OPTION_TAKES_NO_VALUE.match(error.message):
+        message = f"Tùy chọn «{found['name']}» không nhận giá trị; chỉ cần ghi «{found['name']}»."
     elif found := EXTRA_ARGUMENTS.match(error.message):
         message = f"Thừa tham số: {found['args']}."
     elif error.message == "Missing command.":

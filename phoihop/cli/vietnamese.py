@@ -1,47 +1,24 @@
 """Click's and Typer's own words — help headings, usage errors — in Vietnamese, through gettext.
 
-Both libraries pass their strings through `gettext.gettext` (Typer already while it is
-imported), so this runs before either is imported (from `phoihop/cli/__init__.py`). The
-catalogue `locale/vi.po` is compiled with babel once per machine into the temporary folder;
-if that cannot be done, the command still works, in the libraries' English.
+Both libraries pass some of their strings through `gettext.gettext` (Typer already while it is
+imported), so `use_vietnamese` runs before either is imported: in the console script's entry
+(`phoihop/cli/entry.py`), never as a side effect of importing the package. The catalogue ships
+compiled (`locale/vi/LC_MESSAGES/phoihop-cli.mo`, from the `.po` beside it; a test checks they
+agree), so nothing is written at run time.
 """
 
 from __future__ import annotations
 
 import gettext
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
-CATALOGUE = Path(__file__).parent / "locale" / "vi.po"
+LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "phoihop-cli"
 
 
-def compiled(catalogue: Path = CATALOGUE) -> Path:
-    """The folder holding `vi/LC_MESSAGES/phoihop-cli.mo` compiled from `catalogue` (made if missing)."""
-    source = catalogue.read_bytes()
-    folder = Path(tempfile.gettempdir()) / f"phoihop-locale-{hashlib.sha256(source).hexdigest()[:16]}"
-    target = folder / "vi" / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    if not target.exists():
-        from io import BytesIO
-
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{os.getpid()}.mo")
-        with partial.open("wb") as out:
-            write_mo(out, read_po(BytesIO(source), locale="vi"))
-        partial.replace(target)  # atomic: two first runs at once never read half a file
-    return folder
-
-
 def use_vietnamese() -> None:
-    try:
-        folder = compiled()
-    except OSError:
-        return
-    gettext.bindtextdomain(DOMAIN, str(folder))
+    """This process's gettext speaks Vietnamese, from our catalogue (English where it has no entry)."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE))
     gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = "vi"
+    os.environ["LANGUAGE"] = "vi"  # gettext picks the language from the environment

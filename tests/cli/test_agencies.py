@@ -42,3 +42,16 @@ def test_a_mistyped_id_is_one_line_naming_the_nearest(data_dir: Path, typed: str
 def test_an_id_like_nothing_suggests_nothing_but_the_list(data_dir: Path) -> None:
     line = one_line(phoihop(data_dir, "token", "zzzzzz"))
     assert "Có phải" not in line and "phoihop agencies" in line
+
+
+def test_status_json_writes_moments_with_their_offset(data_dir: Path, roster: Roster) -> None:
+    """The contract's `received_at` is ISO 8601 as Python writes it (`…+00:00`), the same in the API."""
+    from tests.factories import json_return
+
+    assert phoihop(data_dir, "period", "open", "2023-H1").returncode in (0, 1)  # opened once per module
+    sent = data_dir.parent / "customs.json"
+    sent.write_bytes(json_return("customs", "2023-H1", "customs@1", {"seized_cases": 1}))
+    phoihop(data_dir, "submit", str(sent))
+    document = json.loads(phoihop(data_dir, "status", "2023-H1", "--json").stdout)
+    moments = [a["received_at"] for a in document["agencies"] if a["received_at"]]
+    assert moments and all(m.endswith("+00:00") for m in moments)

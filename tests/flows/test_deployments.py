@@ -24,10 +24,22 @@ def test_every_deployment_loads_its_flow_and_parameters() -> None:
 
 
 def test_no_flow_takes_the_database_as_a_parameter() -> None:
-    """Prefect stores and shows a flow's parameters: the database URL (its password too) is never one."""
-    from flows.collect import collect
-    from flows.consolidate import consolidate
+    """Prefect stores and shows a flow's parameters: no connection setting (a URL, its password) is ever one.
 
-    for flow in (collect, consolidate):
-        names = set(inspect.signature(flow.fn).parameters)
-        assert not {n for n in names if "database" in n or "url" in n or "password" in n}, flow.name
+    Every flow of every module under flows/ is looked at, so a new one is checked too.
+    """
+    import importlib
+
+    from prefect import Flow
+
+    settings_like = ("database", "db", "url", "dsn", "password", "secret", "token", "smtp")
+    flows = []
+    for path in sorted((ROOT / "flows").glob("*.py")):
+        module = importlib.import_module(f"flows.{path.stem}")
+        flows += [obj for obj in vars(module).values() if isinstance(obj, Flow)]
+    assert {f.name for f in flows} >= {"collect", "consolidate"}
+    for flow in flows:
+        for name, parameter in inspect.signature(flow.fn).parameters.items():
+            words = set(name.lower().split("_"))
+            assert not words & set(settings_like), (flow.name, name)
+            assert "Settings" not in str(parameter.annotation), (flow.name, name)
