@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.bounds import REASON_MAX
@@ -11,6 +14,8 @@ from agencies.calendar import parse_period
 from agencies.errors import UserError
 from portal.deps import Coordinator, CurrentPrincipal, Database
 from schema.completeness import Completeness, completeness_document, period_completeness
+from schema.credentials import Principal
+from schema.models import Period
 from schema.periods import get_period
 from schema.roster_store import current_roster
 from schema.unseen import unassigned_uploads, unfinished_uploads
@@ -27,6 +32,36 @@ class WithdrawalOut(BaseModel):
     id: int
     version: int | None
     status: str
+
+
+class PeriodOut(BaseModel):
+    id: str
+    label: str  # `6 tháng đầu năm 2023`
+    state: str  # open / closed
+    window_start: date
+    window_end: date
+    deadline: date  # the caller's own deadline (its group's), else the period's
+
+
+def _periods(session: Session, principal: Principal) -> list[PeriodOut]:
+    group = current_roster(session).group_of(principal.agency_id).id if principal.agency_id else None
+    return [
+        PeriodOut(
+            id=row.id,
+            label=parse_period(row.id).label,
+            state=row.state,
+            window_start=row.window_start,
+            window_end=row.window_end,
+            deadline=row.deadline_for(group) if group else row.deadline,
+        )
+        for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id))
+    ]
+
+
+@router.get("/periods", response_model=list[PeriodOut])
+async def periods(database: Database, principal: CurrentPrincipal) -> list[PeriodOut]:
+    """Các kỳ báo cáo (mới nhất trước): thời gian lấy số liệu, hạn gửi của đơn vị, trạng thái."""
+    return await database.run(_periods, principal)
 
 
 def _period_id(text: str) -> str:

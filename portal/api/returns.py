@@ -6,13 +6,15 @@ import logging
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agencies.bounds import ID_MAX
+from agencies.calendar import parse_period
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
 from agencies.problems import Problem, Severity
@@ -39,6 +41,7 @@ class ReceiptOut(BaseModel):
     status: ReturnStatus
     duplicate: bool = False
     warnings: list[Problem] = []
+    errors: list[Problem] = []  # why it was refused: every problem, with its sheet and cell or field
 
 
 class RefusalOut(BaseModel):
@@ -57,6 +60,7 @@ def _receipt(receipt: Receipt) -> ReceiptOut:
         status=receipt.status,
         duplicate=receipt.duplicate,
         warnings=[p for p in receipt.problems if p.severity is Severity.WARNING],
+        errors=receipt.errors,
     )
 
 
@@ -143,6 +147,26 @@ def _own_receipt(session: Session, return_id: int, principal: Principal) -> Rece
 
 
 ReturnId = Annotated[int, Path(ge=1, le=ID_MAX, description="số biên nhận")]
+LIST_MAX = 500  # receipts in one answer: an agency sends a handful per period
+
+
+def _own_receipts(session: Session, principal: Principal, period: str | None) -> list[Receipt]:
+    query = select(Return).order_by(Return.id.desc()).limit(LIST_MAX)
+    if principal.role == "agency":
+        query = query.where(Return.agency_id == principal.agency_id)
+    if period is not None:
+        query = query.where(Return.period_id == parse_period(period).id)
+    return [receipt_of(row) for row in session.scalars(query)]
+
+
+@router.get("/returns", response_model=list[ReceiptOut])
+async def list_returns(
+    database: Database,
+    principal: CurrentPrincipal,
+    period: Annotated[str | None, Query(description="chỉ các lần gửi của kỳ này, ví dụ 2023-H1")] = None,
+) -> list[ReceiptOut]:
+    """Các lần gửi của đơn vị (mới nhất trước); cơ quan tổng hợp thấy mọi đơn vị."""
+    return [_receipt(r) for r in await database.run(_own_receipts, principal, period)]
 
 
 @router.get("/returns/{return_id}", response_model=ReceiptOut)
