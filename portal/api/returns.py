@@ -64,6 +64,43 @@ def _receipt(receipt: Receipt) -> ReceiptOut:
     )
 
 
+# The upload's body, for the OpenAPI document: the handler reads it itself (so that it is bounded).
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "tệp biểu mẫu đã điền (.xlsx; cả .ods, .xls) hoặc tệp JSON, tối đa 20 MB",
+                    }
+                },
+            }
+        },
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["agency", "period", "form"],
+                "properties": {
+                    "agency": {"type": "string", "example": "police"},
+                    "period": {"type": "string", "example": "2023-H1"},
+                    "form": {"type": "string", "example": "police@1"},
+                    "indicators": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "narrative": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        },
+    },
+}
+
+
 def _unreadable_multipart() -> UserError:
     return UserError(
         "invalid_multipart",
@@ -112,6 +149,7 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
         422: {"model": RefusalOut},
         503: {"description": "busy or the database is unavailable; send again after Retry-After seconds"},
     },
+    openapi_extra={"requestBody": UPLOAD_BODY},
 )
 async def post_return(request: Request, database: Database, principal: CurrentPrincipal) -> Any:
     """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
