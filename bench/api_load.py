@@ -18,10 +18,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -34,14 +31,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from agencies.roster import load_roster
-from agencies.samples import load_samples
-from schema.credentials import issue_token
-from schema.database import make_engine, make_session_factory
-from schema.migrate import upgrade_to_head
 from schema.models import Return
-from schema.periods import open_period
-from schema.roster_store import save_roster
-from tests.factories import sample_uploads
+from tests.factories import ready_database, sample_uploads
+from tests.live_server import live_server
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).parent.parent
@@ -54,43 +46,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @cache  # every setting starts from a fresh database: the same forms serve them all
 def build_uploads(count: int, round_no: int) -> list[tuple[str, bytes]]:
     return sample_uploads(load_roster(), count, tag=f"{round_no}-")
-
-
-def prepare_database(url: str) -> dict[str, str]:
-    """Migrate, load the roster, open the sample period; one credential per agency."""
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with make_session_factory(engine)() as session:
-        roster = load_roster()
-        save_roster(session, roster, "bench", "bench")
-        open_period(session, load_samples().period, "bench")
-        tokens = {a.id: issue_token(session, "bench", a.id) for a in roster.agencies()}
-    engine.dispose()
-    return tokens
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "PHOIHOP_DATABASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "portal.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("uvicorn did not start")
 
 
 def encode(base: str, request: dict) -> bytes:
@@ -158,13 +113,10 @@ def run_setting(database: str, workers: int, uploads: int, rounds: int, timeout:
             url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
             drop = (admin, name)
         try:
-            tokens = prepare_database(url)
-            process, base = start_server(url, workers)
-            try:
-                return measure(base, tokens, url, uploads, rounds, timeout)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+            roster = load_roster()
+            tokens = ready_database(url, roster, [agency.id for agency in roster.agencies()])
+            with live_server(url, Path(tmp) / "server.log", workers=workers) as server:
+                return measure(server.url, tokens, url, uploads, rounds, timeout)
         finally:
             if drop:
                 admin, name = drop

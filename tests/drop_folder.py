@@ -13,11 +13,7 @@ from pathlib import Path
 
 import schema.filing
 from agencies.roster import Roster
-from schema.database import make_engine, make_session_factory
-from schema.migrate import upgrade_to_head
-from schema.periods import open_period
-from schema.roster_store import save_roster
-from tests.factories import POLICE_FIGURES, blank_form, fill_form, filled_form, json_return
+from tests.factories import POLICE_FIGURES, blank_form, fill_form, filled_form, json_return, ready_database
 
 ROOT = Path(__file__).parents[1]
 
@@ -139,10 +135,5 @@ def filed(folder: Path) -> list[str]:
 def embedded_database(path: Path, roster: Roster) -> str:
     """A database of its own for a test that breaks it: migrated, the roster loaded, 2023-H1 open."""
     url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with make_session_factory(engine)() as session:
-        save_roster(session, roster, "test", "test")
-        open_period(session, "2023-H1", "test")
-    engine.dispose()
+    ready_database(url, roster)
     return url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -131,3 +132,25 @@ def left_by_a_killed_run(session: Session, data: bytes, **fields) -> PendingUplo
     session.add(upload)
     session.commit()
     return upload
+
+
+def ready_database(
+    url: str, roster: Roster, credentials_for: Iterable[str] = (), period: str = "2023-H1"
+) -> dict[str, str]:
+    """A database of its own made ready as `phoihop init` and `period open 2023-H1` would: migrated, the
+    roster loaded, `period` open; and a credential for each agency named, returned by agency id."""
+    from schema.credentials import issue_token
+    from schema.database import make_engine, make_session_factory
+    from schema.migrate import upgrade_to_head
+    from schema.periods import open_period
+    from schema.roster_store import save_roster
+
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        with make_session_factory(engine)() as session:
+            save_roster(session, roster, "test", "test")
+            open_period(session, period, "test")
+            return {agency: issue_token(session, "test", agency) for agency in credentials_for}
+    finally:
+        engine.dispose()

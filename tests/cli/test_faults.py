@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +13,8 @@ from schema.database import make_engine, make_session_factory
 from schema.models import Blob, Return
 from tests.cli.command import log_named_in, one_line, phoihop
 from tests.factories import POLICE_FIGURES, fill_form
+from tests.small_disk import fill
+from tests.small_disk import small_disk as mounted_small_disk
 
 EXIT_USER_ERROR = 1
 EXIT_SERVICE_FAULT = 3
@@ -110,34 +109,8 @@ def test_forms_into_a_folder_that_cannot_be_made_is_one_line(opened: str, data_d
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real file system of 3 MB (tmpfs) that the test fills up."""
-    point = tmp_path / "disk"
-    point.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root; the disk-full test cannot run here")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(point)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"this sandbox does not allow mounting a tmpfs: {mounted.stderr.decode().strip()}")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=True)
-
-
-def fill_up(disk: Path) -> Path:
-    """Write zeros until the file system has not one byte left."""
-    filler = disk / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        for size in (65536, 4096, 512, 1):
-            block = b"\0" * size
-            try:
-                while True:
-                    os.write(fd, block)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
-    finally:
-        os.close(fd)
-    return filler
+    with mounted_small_disk(tmp_path / "disk", megabytes=3) as disk:
+        yield disk
 
 
 def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path, data_dir: Path, tmp_path: Path) -> None:
@@ -160,7 +133,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path, data_dir: P
         path.write_bytes(fill_form((forms / "2023-H1_customs.xlsx").read_bytes(), figures={"violation_cases": n}))
         customs.append(str(path))
 
-    filler = fill_up(small_disk)
+    filler = fill(small_disk)
     result = phoihop(data_dir, "--db", url, "submit", *customs)
     assert result.returncode == EXIT_SERVICE_FAULT
     line = one_line(result)
@@ -189,7 +162,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path, data_dir: P
 def test_forms_onto_a_full_disk_is_one_line(opened: str, small_disk: Path, data_dir: Path) -> None:
     out = small_disk / "forms"
     out.mkdir()
-    fill_up(small_disk)
+    fill(small_disk)
     written = phoihop(data_dir, "--db", opened, "forms", "2023-H1", "--out", str(out))
     assert written.returncode == EXIT_SERVICE_FAULT
     assert f"Ổ đĩa đã đầy, không ghi được dữ liệu ({out})" in one_line(written)

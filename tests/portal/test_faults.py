@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from agencies.roster import Roster
-from schema.credentials import issue_token
 from schema.database import make_engine, make_session_factory
-from schema.migrate import upgrade_to_head
 from schema.models import Return
-from schema.periods import open_period
-from schema.roster_store import save_roster
-from tests.factories import sample_uploads
+from tests.factories import ready_database, sample_uploads
 from tests.live_server import live_server
 from tests.private_postgres import private_postgres
 from tests.small_disk import fill, small_disk
@@ -26,12 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def test_a_full_disk_is_a_503_in_vietnamese_and_nothing_acknowledged_is_lost(roster: Roster, tmp_path: Path) -> None:
     with small_disk(tmp_path / "disk") as disk:
         url = f"sqlite:///{disk / 'phoihop.db'}"
-        engine = make_engine(url)
-        upgrade_to_head(engine)
-        with make_session_factory(engine)() as session:
-            save_roster(session, roster, "test", "test")
-            open_period(session, "2023-H1", "test")
-            token = issue_token(session, "test", "police")
+        token = ready_database(url, roster, ["police"])["police"]
         forms = [data for agency, data in sample_uploads(roster, 50) if agency == "police"]
         headers = {"Authorization": f"Bearer {token}"}
 
@@ -54,6 +45,7 @@ def test_a_full_disk_is_a_503_in_vietnamese_and_nothing_acknowledged_is_lost(ros
             assert again.status_code == 201 and again.json()["version"] == 2, again.text
             assert "Traceback" not in server.log_text()
 
+        engine = make_engine(url)
         with make_session_factory(engine)() as session:
             kept = session.scalars(select(Return).order_by(Return.id)).all()
             assert [(r.id, r.version) for r in kept] == [(first.json()["id"], 1), (again.json()["id"], 2)]

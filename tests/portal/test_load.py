@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.credentials import issue_token
-from schema.database import make_engine, make_session_factory
-from schema.migrate import upgrade_to_head
 from schema.models import Blob, Return
-from schema.periods import open_period
-from schema.roster_store import save_roster
-from tests.factories import POLICE_FIGURES, filled_form, json_return, left_by_a_killed_run, sample_uploads
+from tests.factories import (
+    POLICE_FIGURES,
+    filled_form,
+    json_return,
+    left_by_a_killed_run,
+    ready_database,
+    sample_uploads,
+)
 from tests.live_server import live_server
 from tests.private_postgres import private_postgres
 
@@ -122,13 +125,7 @@ def test_a_saturated_service_answers_503_with_retry_after_and_never_500(
 def test_the_database_stopped_and_started_under_a_running_service(roster: Roster, tmp_path: Path) -> None:
     """A private PostgreSQL server, really stopped: the API starts anyway, answers 503 with why, and recovers."""
     with private_postgres() as database:
-        engine = make_engine(database.url)
-        upgrade_to_head(engine)
-        with make_session_factory(engine)() as session:
-            save_roster(session, roster, "test", "test")
-            open_period(session, "2023-H1", "test")
-            tokens = tokens_for(session, {"police", "customs"})
-        engine.dispose()
+        tokens = ready_database(database.url, roster, ["customs", "police"])
         forms = sample_uploads(roster, 50)  # two rounds over the agencies: two distinct forms each
         police = [data for agency, data in forms if agency == "police"]
         customs = [data for agency, data in forms if agency == "customs"]
