@@ -16,7 +16,7 @@ from portal.api.docs import install_docs
 from portal.body_limit import BodyLimit
 from portal.errors import install_error_handlers
 from portal.gate import DatabaseGate
-from schema.database import make_engine, make_session_factory
+from schema.database import make_engine
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
 from schema.settings import Settings
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         unavailable = None
     app.state.engine = engine
     app.state.gate = DatabaseGate(
-        make_session_factory(engine) if engine is not None else None,
+        engine,
         capacity=settings.resolved_api_db_calls,
         wait=settings.db_pool_timeout,
         retry_after=settings.api_retry_after,

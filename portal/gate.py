@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import anyio
 from anyio.to_thread import run_sync
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
 from agencies.errors import UserError
+from schema.database import make_session_factory
 from schema.faults import service_busy
 
 T = TypeVar("T")
@@ -25,13 +26,13 @@ T = TypeVar("T")
 class DatabaseGate:
     def __init__(
         self,
-        sessions: sessionmaker[Session] | None,
+        engine: Engine | None,
         capacity: int,
         wait: float,
         retry_after: int,
         unavailable: UserError | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.engine = engine
         self.unavailable = unavailable  # why there is no database at all (e.g. an unusable data folder)
         self.capacity = capacity
         self.wait = wait
@@ -79,7 +80,6 @@ class DatabaseGate:
     def _in_session(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         # One connection for the whole call: a session left to itself hands its connection back
         # at every commit and checks one out (and pings it) again for the next statement.
-        assert self.sessions is not None
-        engine = self.sessions.kw["bind"]
-        with engine.connect() as connection, self.sessions(bind=connection) as session:
+        assert self.engine is not None
+        with self.engine.connect() as connection, make_session_factory(connection)() as session:
             return work(session, *args)

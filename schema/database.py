@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,7 +58,8 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 5, pool_timeou
         raise faults.database_url_invalid(url) from exc
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine | Connection) -> sessionmaker[Session]:
+    """Sessions on `engine`, or all on one `connection` (the API's gate: one connection per call)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
