@@ -29,6 +29,7 @@ from agencies.bounds import (
     FIELD_MAX,
     FILENAME_MAX,
     FORM_REF_MAX,
+    IP_MAX,
     PERIOD_TEXT_MAX,
     SHEET_NAME_MAX,
 )
@@ -212,6 +213,11 @@ class AuditEntry(Base):
     period_id: Mapped[str | None] = mapped_column(String(16))
     return_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ip: Mapped[str | None] = mapped_column(
+        String(IP_MAX)
+    )  # where the request came from (portal, API); none for the CLI
+
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
 
 
 class Credential(Base):
@@ -225,3 +231,50 @@ class Credential(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     revoked_at: Mapped[datetime | None]
+
+
+class Account(Base):
+    """Who signs in to the portal: one per agency and the coordinator; the password kept only as its argon2 hash."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(AGENCY_ID_MAX), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # agency / coordinator
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie's token kept only as its SHA-256, with the form token it must echo."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(IP_MAX))
+
+    account: Mapped[Account] = relationship()
+
+
+class Consolidation(Base):
+    """One consolidation asked for by the coordinator: the flow run doing it, its state and the draft it wrote."""
+
+    __tablename__ = "consolidations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[str] = mapped_column(ForeignKey("periods.id"))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+    flow_run_id: Mapped[str | None] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled / running / completed / failed
+    finished_at: Mapped[datetime | None]
+    draft_path: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
