@@ -42,3 +42,11 @@ async def require_coordinator(principal: CurrentPrincipal) -> Principal:
 
 
 Coordinator = Annotated[Principal, Depends(require_coordinator)]
+
+
+def client_ip(request: Request) -> str | None:
+    """Where the request came from, for the audit log (behind a proxy: uvicorn's --proxy-headers sets it)."""
+    return request.client.host if request.client else None
+
+
+ClientIp = Annotated[str | None, Depends(client_ip)]

@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from report.context import ReportContext
-from report.wording import FILTERS, compare
-
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+from report.templating import TEMPLATES, environment
 
 # Line prefixes of the body templates and the paragraph kind each marks.
 MARKERS = (("### ", "subheading"), ("## ", "heading"), ("# ", "part"), ("> ", "note"))
@@ -22,20 +18,6 @@ MARKERS = (("### ", "subheading"), ("## ", "heading"), ("# ", "part"), ("> ", "n
 class Block:
     kind: str  # part / heading / subheading / note / paragraph
     text: str
-
-
-def environment(templates: Path = TEMPLATES) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(templates / "report"),
-        undefined=StrictUndefined,
-        trim_blocks=False,  # a line ending in a tag keeps its newline; blank lines are dropped
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # plain text; the docx renderer escapes for XML
-    )
-    env.filters.update(FILTERS)
-    env.globals["compare"] = compare
-    return env
 
 
 def template_context(context: ReportContext) -> dict[str, Any]:
