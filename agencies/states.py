@@ -1,4 +1,4 @@
-"""What became of a return, and where an agency stands in a period: the two enums every layer shares.
+"""What became of a return, where an agency stands in a period, how far a consolidation got: the enums every layer shares.
 
 The values are what the database stores (`Return.status`) and what `status --json` and the
 API print; the Vietnamese label of each is the one the CLI, the artifacts and the pages show.
@@ -35,6 +35,23 @@ class AgencyStanding(StrEnum):
         return STANDING_LABELS[self]
 
 
+class ConsolidationState(StrEnum):
+    """How far a consolidation the coordinator asked for has got."""
+
+    SCHEDULED = "scheduled"  # asked for; the flow run has not started
+    RUNNING = "running"
+    COMPLETED = "completed"  # the draft is written
+    FAILED = "failed"  # ended without a draft; the message says why
+
+    @property
+    def label(self) -> str:
+        return CONSOLIDATION_LABELS[self]
+
+    @property
+    def final(self) -> bool:
+        return self in (ConsolidationState.COMPLETED, ConsolidationState.FAILED)
+
+
 RETURN_LABELS = {
     ReturnStatus.ACCEPTED: "Chấp nhận",
     ReturnStatus.INVALID: "Không hợp lệ",
@@ -46,4 +63,10 @@ STANDING_LABELS = {
     AgencyStanding.ACCEPTED: "Đã nhận",
     AgencyStanding.INVALID: "Không hợp lệ",
     AgencyStanding.WITHDRAWN: "Đã rút",
+}
+CONSOLIDATION_LABELS = {
+    ConsolidationState.SCHEDULED: "Đang chờ chạy",
+    ConsolidationState.RUNNING: "Đang tổng hợp",
+    ConsolidationState.COMPLETED: "Đã lập dự thảo",
+    ConsolidationState.FAILED: "Không thành công",
 }
