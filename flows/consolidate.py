@@ -1,6 +1,9 @@
 """Consolidate a period: merge every agency's latest valid return and draft the report.
 
-Triggered by the coordinator (CLI `phoihop consolidate`, the portal, or the Prefect UI).
+Triggered by the coordinator (CLI `phoihop consolidate`, the portal, or the Prefect UI). Started
+from the portal, the run is given the id of the consolidation it does, and notes there how far it
+got: running, then completed with the draft's path, or failed with why (in Vietnamese). A run
+killed or cancelled midway is noted by Prefect's state hooks.
 """
 
 from __future__ import annotations
@@ -8,15 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun, State
 
 from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import PeriodReturns
 from agencies.states import AgencyStanding
 from report.context import ReportContext, build_context
 from report.draft import render_draft
+from schema.consolidations import STOPPED, failure_message, mark_completed, mark_failed, mark_running
 from schema.database import configured_session
 from schema.roster_store import current_roster
 from schema.snapshot import load_period_returns
@@ -66,20 +71,41 @@ def draft_report(context: ReportContext, out_dir: Path) -> Path:
     return render_draft(context, out_dir / f"bao-cao-{context.period_id}.docx")
 
 
-@flow(name="consolidate")
-def consolidate(
-    period: str,
-    out_dir: str = "out",
-    report_date: date | None = None,
-) -> str:
-    """Merge the period's latest valid returns and write the draft report; returns its path.
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
+def record_start(consolidation_id: int) -> None:
+    """Note that the coordinator's consolidation is running."""
+    with configured_session() as session:
+        mark_running(session, consolidation_id)
 
-    The database is the one the settings name (PHOIHOP_DATABASE_URL), never a parameter.
-    """
+
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
+def record_draft(consolidation_id: int, draft: Path) -> None:
+    """Note the consolidation completed, and where its draft is."""
+    with configured_session() as session:
+        mark_completed(session, consolidation_id, str(draft))
+
+
+@task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
+def record_failure(consolidation_id: int, message: str) -> None:
+    """Note the consolidation failed, and why."""
+    with configured_session() as session:
+        mark_failed(session, consolidation_id, message)
+
+
+def record_stop(flow: Flow, flow_run: FlowRun, state: State) -> None:
+    """State hook: a run that crashed or was cancelled leaves its consolidation failed, never running."""
+    consolidation_id = flow_run.parameters.get("consolidation_id")
+    if consolidation_id is not None:
+        with configured_session() as session:
+            mark_failed(session, int(consolidation_id), STOPPED)
+
+
+def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
+    """The flow's steps: returns in, completeness published, merged, drafted, linked."""
     data = load_returns(period)
     publish_completeness(data)
     context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
-    draft = draft_report(context, Path(out_dir))
+    draft = draft_report(context, out_dir)
     create_link_artifact(
         key=f"draft-{data.period.id.lower()}",
         link=draft.resolve().as_uri(),
@@ -87,6 +113,30 @@ def consolidate(
         description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}",
     )
     get_run_logger().info("draft written to %s", draft)
+    return draft
+
+
+@flow(name="consolidate", on_crashed=[record_stop], on_cancellation=[record_stop])
+def consolidate(
+    period: str,
+    out_dir: str = "out",
+    report_date: date | None = None,
+    consolidation_id: int | None = None,
+) -> str:
+    """Merge the period's latest valid returns and write the draft report; returns its path.
+
+    With `consolidation_id` (the portal's request), its progress and outcome are noted there.
+    The database is the one the settings name (PHOIHOP_DATABASE_URL), never a parameter.
+    """
+    if consolidation_id is None:
+        return str(write_draft(period, Path(out_dir), report_date))
+    record_start(consolidation_id)
+    try:
+        draft = write_draft(period, Path(out_dir), report_date)
+    except Exception as exc:
+        record_failure(consolidation_id, failure_message(exc))
+        raise
+    record_draft(consolidation_id, draft)
     return str(draft)
 
 
