@@ -11,7 +11,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from agencies.errors import UserError
-from portal.api import health, periods, returns
+from portal.api import consolidations, health, periods, returns
 from portal.api.docs import install_docs
 from portal.body_limit import BodyLimit
 from portal.errors import install_error_handlers
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")
     app.include_router(periods.router, prefix="/api/v1")
+    app.include_router(consolidations.router, prefix="/api/v1")
     app.include_router(health.router, prefix="/api/v1")
     install_docs(app)
     return app

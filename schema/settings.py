@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PHOIHOP_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PHOIHOP_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(Path("var"), description="where the embedded database and drafts live")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file in data_dir")
@@ -31,6 +31,20 @@ class Settings(BaseSettings):
         "default: the number of CPUs, at most the pool's size — more threads only fight over Python's lock",
     )
     api_retry_after: int = Field(2, ge=1, description="seconds a client is told to wait when the service is busy (503)")
+    prefect_api_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("PHOIHOP_PREFECT_API_URL", "PREFECT_API_URL"),
+        description="the Prefect API the flows are run through (Prefect's own PREFECT_API_URL is read too); "
+        "none: `phoihop serve` starts a Prefect server of its own, and the portal cannot start a flow",
+    )
+    prefect_port: int = Field(
+        4200, ge=1, le=65535, description="port of the Prefect server `phoihop serve` starts (on 127.0.0.1)"
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="proxies whose X-Forwarded-For/-Proto headers the portal of `phoihop serve` trusts "
+        "(comma-separated addresses, or *)",
+    )
 
     def export_database(self) -> None:
         """Name this database in the environment, for the flows run in this process (they read it from there)."""

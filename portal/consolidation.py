@@ -1,0 +1,83 @@
+"""Consolidation from the portal: ask for one (a row, then a run of the served `consolidate` deployment), read it.
+
+Both functions take the app, so that any request handler — the API's or a page's — can call
+them. Prefect is imported only when a flow run is started or looked at (flows/runs.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+from fastapi import FastAPI
+
+from agencies.errors import UserError
+from portal.gate import DatabaseGate
+from schema.consolidations import (
+    FLOW_FAILED,
+    STOPPED,
+    ConsolidationView,
+    attach_flow_run,
+    consolidation_view,
+    failure_message,
+    mark_failed_view,
+    request_consolidation,
+)
+from schema.settings import Settings
+
+DEPLOYMENT = "consolidate/consolidate"  # flow name / deployment name, as `phoihop serve` serves it
+
+log = logging.getLogger(__name__)
+
+
+def _gate(app: FastAPI) -> DatabaseGate:
+    return app.state.gate
+
+
+def _settings(app: FastAPI) -> Settings:
+    return app.state.settings
+
+
+async def start_consolidation(app: FastAPI, period_id: str, actor: str, ip: str | None) -> ConsolidationView:
+    """Ask for a consolidation of the period and start its flow run; the consolidation, `scheduled`.
+
+    Prefect not reachable, or no runner serving the flows: `flows_not_running` (503), and the
+    consolidation is left `failed` with that message, never `scheduled` for ever.
+    """
+    from flows.runs import start_run  # imports Prefect: only when a consolidation is asked for
+
+    gate, settings = _gate(app), _settings(app)
+    row = await gate.run(request_consolidation, period_id, actor, ip)
+    out_dir = (settings.data_dir / "drafts" / row.period_id / str(row.id)).resolve()
+    parameters = {"period": row.period_id, "out_dir": str(out_dir), "consolidation_id": row.id}
+    try:
+        flow_run_id = await start_run(settings.prefect_api_url, DEPLOYMENT, parameters, key=f"consolidation-{row.id}")
+    except BaseException as exc:  # even a cancelled request leaves the row with an end
+        message = exc.message if isinstance(exc, UserError) else failure_message(exc)
+        with anyio.CancelScope(shield=True):
+            await gate.run(mark_failed_view, row.id, message)
+        raise
+    return await gate.run(attach_flow_run, row.id, flow_run_id)
+
+
+async def read_consolidation(app: FastAPI, consolidation_id: int) -> ConsolidationView:
+    """The consolidation as it stands; one whose flow run crashed, failed or was cancelled is marked failed.
+
+    Reading never needs Prefect: when it cannot be asked, the row is shown as it is.
+    """
+    gate, settings = _gate(app), _settings(app)
+    view = await gate.run(consolidation_view, consolidation_id)
+    if view.state.final or view.flow_run_id is None:
+        return view
+    from flows.runs import ended_without_result  # imports Prefect: only for a consolidation still under way
+
+    try:
+        ended = await ended_without_result(settings.prefect_api_url, view.flow_run_id)
+    except UserError as error:
+        log.info("consolidation %d: flow run %s not looked at: %s", view.id, view.flow_run_id, error.code)
+        return view
+    if ended is None:
+        return view
+    log.warning("consolidation %d: flow run %s ended %s", view.id, view.flow_run_id, ended.value)
+    message = FLOW_FAILED if ended.value == "FAILED" else STOPPED
+    return await gate.run(mark_failed_view, view.id, message)
