@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import anyio
 import httpx
@@ -24,8 +24,7 @@ from agencies.errors import UserError
 
 CALL_TIMEOUT = 15  # seconds for the whole exchange with the Prefect API
 
-# A flow run in one of these states will never finish its work.
-ENDED_WITHOUT_RESULT = frozenset({StateType.CRASHED, StateType.FAILED, StateType.CANCELLED})
+FINAL = frozenset({StateType.COMPLETED, StateType.CRASHED, StateType.FAILED, StateType.CANCELLED})
 
 
 def flows_not_running() -> UserError:
@@ -53,25 +52,26 @@ async def _prefect(api_url: str | None) -> AsyncIterator[PrefectClient]:
         raise flows_not_running() from exc
 
 
-async def start_run(api_url: str | None, deployment: str, parameters: dict[str, Any], key: str) -> str:
+async def start_run(api_url: str | None, deployment: str, parameters: dict[str, Any]) -> str:
     """Start a run of `deployment` ("flow/deployment") now; its flow run id.
 
-    Only if a runner serves the deployment (Prefect says READY: it polled in the last minute);
-    `key` makes a retried call start no second run.
+    Only if a runner serves the deployment (Prefect says READY: it polled in the last minute).
+    The idempotency key is this call's own: the client's retries of it start no second run,
+    while a later call — even one from another database whose ids repeat — always starts one.
     """
     async with _prefect(api_url) as client:
         found = await client.read_deployment_by_name(deployment)
         if found.status != DeploymentStatus.READY:
             raise flows_not_running()
         run = await arun_deployment(
-            found.id, client=client, parameters=parameters, timeout=0, as_subflow=False, idempotency_key=key
+            found.id, client=client, parameters=parameters, timeout=0, as_subflow=False, idempotency_key=str(uuid4())
         )
     return str(run.id)
 
 
-async def ended_without_result(api_url: str | None, flow_run_id: str) -> StateType | None:
-    """The state of a run that crashed, failed or was cancelled; None while it may still finish its work."""
+async def final_state(api_url: str | None, flow_run_id: str) -> str | None:
+    """How a run ended — COMPLETED, FAILED, CRASHED or CANCELLED; None while it is not over."""
     async with _prefect(api_url) as client:
         run = await client.read_flow_run(UUID(flow_run_id))
     state = run.state.type if run.state is not None else None
-    return state if state in ENDED_WITHOUT_RESULT else None
+    return state.value if state in FINAL else None

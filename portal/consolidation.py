@@ -15,6 +15,7 @@ from agencies.errors import UserError
 from portal.gate import DatabaseGate
 from schema.consolidations import (
     FLOW_FAILED,
+    NOT_NOTED,
     STOPPED,
     ConsolidationView,
     attach_flow_run,
@@ -26,6 +27,7 @@ from schema.consolidations import (
 from schema.settings import Settings
 
 DEPLOYMENT = "consolidate/consolidate"  # flow name / deployment name, as `phoihop serve` serves it
+ENDED_MESSAGES = {"FAILED": FLOW_FAILED, "COMPLETED": NOT_NOTED}  # else (crashed, cancelled): STOPPED
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ async def start_consolidation(app: FastAPI, period_id: str, actor: str, ip: str 
     out_dir = (settings.data_dir / "drafts" / row.period_id / str(row.id)).resolve()
     parameters = {"period": row.period_id, "out_dir": str(out_dir), "consolidation_id": row.id}
     try:
-        flow_run_id = await start_run(settings.prefect_api_url, DEPLOYMENT, parameters, key=f"consolidation-{row.id}")
+        flow_run_id = await start_run(settings.prefect_api_url, DEPLOYMENT, parameters)
     except BaseException as exc:  # even a cancelled request leaves the row with an end
         message = exc.message if isinstance(exc, UserError) else failure_message(exc)
         with anyio.CancelScope(shield=True):
@@ -61,23 +63,24 @@ async def start_consolidation(app: FastAPI, period_id: str, actor: str, ip: str 
 
 
 async def read_consolidation(app: FastAPI, consolidation_id: int) -> ConsolidationView:
-    """The consolidation as it stands; one whose flow run crashed, failed or was cancelled is marked failed.
+    """The consolidation as it stands; one whose flow run ended without noting its outcome here is marked failed.
 
-    Reading never needs Prefect: when it cannot be asked, the row is shown as it is.
+    The run notes its outcome before Prefect marks it ended, so a run that ended while its
+    consolidation is still under way crashed, failed, was cancelled — or wrote to another
+    database. Reading never needs Prefect: when it cannot be asked, the row is shown as it is.
     """
     gate, settings = _gate(app), _settings(app)
     view = await gate.run(consolidation_view, consolidation_id)
     if view.state.final or view.flow_run_id is None:
         return view
-    from flows.runs import ended_without_result  # imports Prefect: only for a consolidation still under way
+    from flows.runs import final_state  # imports Prefect: only for a consolidation still under way
 
     try:
-        ended = await ended_without_result(settings.prefect_api_url, view.flow_run_id)
+        ended = await final_state(settings.prefect_api_url, view.flow_run_id)
     except UserError as error:
         log.info("consolidation %d: flow run %s not looked at: %s", view.id, view.flow_run_id, error.code)
         return view
     if ended is None:
         return view
-    log.warning("consolidation %d: flow run %s ended %s", view.id, view.flow_run_id, ended.value)
-    message = FLOW_FAILED if ended.value == "FAILED" else STOPPED
-    return await gate.run(mark_failed_view, view.id, message)
+    log.warning("consolidation %d: flow run %s ended %s, its outcome not noted", view.id, view.flow_run_id, ended)
+    return await gate.run(mark_failed_view, view.id, ENDED_MESSAGES.get(ended, STOPPED))

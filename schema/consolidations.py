@@ -26,6 +26,10 @@ STOPPED = (
     "Lượt tổng hợp bị dừng giữa chừng (tiến trình chạy luồng bị tắt, hoặc lượt chạy bị hủy trên Prefect) "
     "nên chưa có dự thảo. Hãy tổng hợp lại."
 )
+NOT_NOTED = (
+    "Luồng tổng hợp đã chạy xong nhưng không ghi kết quả vào cơ sở dữ liệu này: phần chạy luồng có thể đang dùng "
+    "một cơ sở dữ liệu khác (PHOIHOP_DATABASE_URL). Hãy báo quản trị viên."
+)
 FLOW_FAILED = (
     "Luồng tổng hợp gặp lỗi trước khi ghi được kết quả; chi tiết ghi trong nhật ký của lượt chạy trên Prefect. "
     "Hãy tổng hợp lại; nếu vẫn lỗi, hãy báo quản trị viên."

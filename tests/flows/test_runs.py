@@ -11,7 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
-from schema.consolidations import FLOW_FAILED, STOPPED, attach_flow_run, consolidation_view, request_consolidation
+from schema.consolidations import (
+    FLOW_FAILED,
+    NOT_NOTED,
+    STOPPED,
+    attach_flow_run,
+    consolidation_view,
+    request_consolidation,
+)
 from schema.models import Consolidation
 from schema.settings import Settings
 from tests.live_server import free_port
@@ -55,7 +62,7 @@ def test_nothing_starts_unless_a_runner_serves_the_flow(api_url: str, unserved_d
         "not served": (api_url, "consolidate/consolidate"),
     }[where]
     with pytest.raises(UserError) as caught:
-        asyncio.run(start_run(url, deployment, {"period": "2023-H1"}, key=f"test-{where}"))
+        asyncio.run(start_run(url, deployment, {"period": "2023-H1"}))
     assert (caught.value.code, caught.value.status) == ("flows_not_running", 503)
     assert "phoihop serve" in caught.value.message
 
@@ -63,7 +70,7 @@ def test_nothing_starts_unless_a_runner_serves_the_flow(api_url: str, unserved_d
 @pytest.mark.parametrize(
     ("ended", "expected", "message"),
     [("Crashed", "failed", STOPPED), ("Cancelled", "failed", STOPPED), ("Failed", "failed", FLOW_FAILED)]
-    + [("Running", "scheduled", None), ("Completed", "scheduled", None)],
+    + [("Completed", "failed", NOT_NOTED), ("Running", "scheduled", None), ("Scheduled", "scheduled", None)],
 )
 def test_reading_a_consolidation_notes_a_run_that_ended_without_its_draft(
     api_url: str,
