@@ -43,3 +43,30 @@ def test_no_flow_takes_the_database_as_a_parameter() -> None:
             words = set(name.lower().split("_"))
             assert not words & set(settings_like), (flow.name, name)
             assert "Settings" not in str(parameter.annotation), (flow.name, name)
+
+
+def test_the_served_deployments_are_those_of_prefect_yaml() -> None:
+    """`phoihop serve` serves what prefect.yaml deploys to workers: same names, flows, tags and schedules."""
+    from flows.deployments import SERVED, TIMEZONE
+
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    deployed = {d["name"]: d for d in config["deployments"]}
+    assert set(deployed) == {s.name for s in SERVED}
+    assert TIMEZONE == "Asia/Ho_Chi_Minh"
+    for served in SERVED:
+        deployment = deployed[served.name]
+        path, _, function = deployment["entrypoint"].partition(":")
+        assert served.entrypoint == f"{path.removesuffix('.py').replace('/', '.')}.{function}"
+        assert set(deployment["tags"]) == set(served.tags)
+        schedules = [(s["cron"], s["timezone"]) for s in deployment.get("schedules", [])]
+        assert schedules == ([(served.cron, TIMEZONE)] if served.cron else []), served.name
+
+
+def test_the_served_entrypoints_import_from_anywhere(tmp_path: Path, monkeypatch) -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    from flows.deployments import SERVED
+
+    monkeypatch.chdir(tmp_path)  # the runner finds its flows by module path, whatever folder it runs in
+    for served in SERVED:
+        assert load_flow_from_entrypoint(served.entrypoint).name == served.name
