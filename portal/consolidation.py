@@ -1,12 +1,14 @@
 """Consolidation from the portal: ask for one (a row, then a run of the served `consolidate` deployment), read it.
 
 Both functions take the app, so that any request handler — the API's or a page's — can call
-them. Prefect is imported only when a flow run is started or looked at (flows/runs.py).
+them. Prefect is imported only when a flow run is started or looked at (flows/runs.py), and
+in a worker thread: importing it takes seconds the event loop must not wait.
 """
 
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
 import anyio
 from fastapi import FastAPI
@@ -32,6 +34,17 @@ ENDED_MESSAGES = {"FAILED": FLOW_FAILED, "COMPLETED": NOT_NOTED}  # else (crashe
 log = logging.getLogger(__name__)
 
 
+def _import_runs() -> ModuleType:
+    from flows import runs
+
+    return runs
+
+
+async def _runs() -> ModuleType:
+    """flows.runs (and Prefect), imported off the event loop."""
+    return await anyio.to_thread.run_sync(_import_runs)
+
+
 def _gate(app: FastAPI) -> DatabaseGate:
     return app.state.gate
 
@@ -46,14 +59,13 @@ async def start_consolidation(app: FastAPI, period_id: str, actor: str, ip: str 
     Prefect not reachable, or no runner serving the flows: `flows_not_running` (503), and the
     consolidation is left `failed` with that message, never `scheduled` for ever.
     """
-    from flows.runs import start_run  # imports Prefect: only when a consolidation is asked for
-
     gate, settings = _gate(app), _settings(app)
     row = await gate.run(request_consolidation, period_id, actor, ip)
     out_dir = (settings.data_dir / "drafts" / row.period_id / str(row.id)).resolve()
     parameters = {"period": row.period_id, "out_dir": str(out_dir), "consolidation_id": row.id}
     try:
-        flow_run_id = await start_run(settings.prefect_api_url, DEPLOYMENT, parameters)
+        runs = await _runs()
+        flow_run_id = await runs.start_run(settings.prefect_api_url, DEPLOYMENT, parameters)
     except BaseException as exc:  # even a cancelled request leaves the row with an end
         message = exc.message if isinstance(exc, UserError) else failure_message(exc)
         with anyio.CancelScope(shield=True):
@@ -73,10 +85,9 @@ async def read_consolidation(app: FastAPI, consolidation_id: int) -> Consolidati
     view = await gate.run(consolidation_view, consolidation_id)
     if view.state.final or view.flow_run_id is None:
         return view
-    from flows.runs import final_state  # imports Prefect: only for a consolidation still under way
-
+    runs = await _runs()
     try:
-        ended = await final_state(settings.prefect_api_url, view.flow_run_id)
+        ended = await runs.final_state(settings.prefect_api_url, view.flow_run_id)
     except UserError as error:
         log.info("consolidation %d: flow run %s not looked at: %s", view.id, view.flow_run_id, error.code)
         return view
