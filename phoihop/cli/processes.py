@@ -9,6 +9,7 @@ them in order (the portal, the flows, then the Prefect server they report to).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import socket
@@ -124,22 +125,19 @@ def child_failed(child: Child, what: str) -> UserError:
     )
 
 
-def port_free(host: str, port: int) -> bool:
-    """Whether a server could listen on host:port now (as uvicorn binds: SO_REUSEADDR)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
 def require_free_port(host: str, port: int, setting: str) -> None:
-    if not port_free(host, port):
-        raise UserError(
-            "port_in_use",
-            f"Cổng {port} trên {host} đang được một chương trình khác dùng: hãy dừng chương trình đó, "
-            f"hoặc chọn cổng khác ({setting}).",
-            status=400,
-        )
+    """That a server can listen on host:port now (bound as uvicorn binds: SO_REUSEADDR), or a UserError saying why."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = "đang được một chương trình khác dùng: hãy dừng chương trình đó, hoặc chọn cổng khác"
+        elif exc.errno == errno.EACCES:
+            reason = "chỉ quản trị hệ thống được dùng (cổng dưới 1024): hãy chọn cổng từ 1024 trở lên"
+        else:
+            raise UserError(
+                "host_unusable", f"Máy này không lắng nghe được ở địa chỉ «{host}»: hãy dùng 127.0.0.1 hoặc 0.0.0.0."
+            ) from exc
+        raise UserError("port_in_use", f"Cổng {port} trên {host} {reason} ({setting}).") from exc

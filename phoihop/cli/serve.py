@@ -115,13 +115,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ cổng thông tin lắng nghe (0.0.0.0: mọi địa chỉ của máy).")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option(help="Cổng của cổng thông tin.", min=1, max=65535)] = 8000,
+    port: Annotated[int, typer.Option(help="Cổng của cổng thông tin (1–65535).")] = 8000,
 ) -> None:
     """Chạy toàn bộ hệ thống trên máy này: máy chủ Prefect, các luồng tự động theo lịch và cổng thông tin (Ctrl-C để dừng)."""
     app = app_context(ctx)
     began = time.monotonic()
     settings = app.settings
     own_server = not settings.prefect_api_url
+    if not 1 <= port <= 65535:
+        raise UserError("invalid_port", f"Cổng «{port}» không hợp lệ: dùng một số từ 1 đến 65535.", field="port")
     require_free_port(host, port, "--port")
     if own_server:
         require_free_port(PREFECT_HOST, settings.prefect_port, "PHOIHOP_PREFECT_PORT")

@@ -174,6 +174,23 @@ def test_a_port_in_use_is_one_line_and_nothing_starts(tmp_path: Path, roster: Ro
     assert not (tmp_path / "var" / "prefect").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--port", "0"], "Lỗi: Cổng «0» không hợp lệ: dùng một số từ 1 đến 65535."),
+        (["--port", "65536"], "Lỗi: Cổng «65536» không hợp lệ: dùng một số từ 1 đến 65535."),
+        (
+            ["--host", "nowhere.invalid"],
+            "Lỗi: Máy này không lắng nghe được ở địa chỉ «nowhere.invalid»: hãy dùng 127.0.0.1 hoặc 0.0.0.0.",
+        ),
+    ],
+)
+def test_a_port_or_host_it_cannot_use_is_one_line_in_vietnamese(tmp_path: Path, args: list[str], line: str) -> None:
+    result = phoihop(tmp_path / "var", "serve", *args)
+    assert result.returncode == 1
+    assert one_line(result) == line
+
+
 def test_a_prefect_server_named_but_not_answering_is_one_line(tmp_path: Path, roster: Roster) -> None:
     database_url = f"sqlite:///{tmp_path / 'var' / 'phoihop.db'}"
     ready_database(database_url, roster)
