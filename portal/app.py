@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from agencies.errors import UserError
 from portal.api import health, periods, returns
@@ -16,6 +17,7 @@ from portal.api.docs import install_docs
 from portal.body_limit import BodyLimit
 from portal.errors import install_error_handlers
 from portal.gate import DatabaseGate
+from portal.pages import agency, coordinator, sign_in
 from schema.database import make_engine
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
@@ -80,4 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(periods.router, prefix="/api/v1")
     app.include_router(health.router, prefix="/api/v1")
     install_docs(app)
+    app.include_router(sign_in.router)
+    app.include_router(agency.router)
+    app.include_router(coordinator.router)
+    app.mount("/static", StaticFiles(packages=[("portal", "static")]), name="static")
     return app

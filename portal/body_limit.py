@@ -31,7 +31,7 @@ class BodyTooLarge(HTTPException):
 
 
 def is_upload(path: str) -> bool:
-    return path.rstrip("/").endswith("/returns")
+    return path.rstrip("/").endswith(("/returns", "/online"))
 
 
 def body_limit_for(path: str) -> int:
