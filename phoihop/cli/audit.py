@@ -9,19 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
-from agencies.states import RETURN_LABELS
+from agencies.states import ACTION_LABELS
 from phoihop.cli.context import app_context, console, require_agency
 from schema.history import agency_history
 from schema.withdrawal import withdraw_return
-
-ACTION_LABELS = {
-    "received": "Nhận tệp",
-    **RETURN_LABELS,
-    "duplicate": "Gửi lại tệp trùng",
-    "period_opened": "Mở kỳ báo cáo",
-    "closed": "Khóa kỳ báo cáo",
-    "reopened": "Mở lại kỳ báo cáo",
-}
 
 
 def withdraw(
