@@ -8,7 +8,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
@@ -136,3 +136,36 @@ def test_the_online_form_is_the_same_return_checked_by_the_same_intake(
     row = loaded.scalars(select(Return).where(Return.status == "accepted")).one()
     assert (row.channel, row.narrative[first]) == ("portal", ["Đoạn thứ nhất.", "Đoạn thứ hai."])
     assert {v.code: v.value for v in row.values} == {k: float(v) for k, v in POLICE_FIGURES.items()}
+
+
+def test_sign_in_is_rate_limited_per_account_and_never_redirects_elsewhere(
+    people: Callable[[], PortalUser], loaded: Session
+) -> None:
+    password = issue_password(loaded, "test", "police")
+    guesser = people()
+    for _ in range(5):
+        assert guesser.sign_in("police", "doan-bua").status_code == 401
+    refused = guesser.sign_in("police", password)  # even the right password, until the window has passed
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) == 15 * 60
+    assert "Đăng nhập sai quá nhiều lần" in refused.text and "phoihop_session" not in guesser.cookies
+    other = people()  # another account is not locked by guesses at this one (but the address counts too)
+    issue_password(loaded, "test", "customs")
+    assert other.sign_in("customs", "sai").status_code == 401
+
+    officer = people()
+    loaded.execute(delete(AuditEntry))  # the window has passed
+    loaded.commit()
+    token = officer.token_of("/sign-in?next=//elsewhere.example/x")
+    answer = officer.post(
+        "/sign-in", data={"csrf": token, "login": "police", "password": password, "next": "//elsewhere.example/x"}
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, "/agency")
+    assert "elsewhere" not in officer.get("/sign-in?next=https://elsewhere.example").headers.get("location", "")
+
+
+def test_signing_out_ends_the_session_on_the_server(officer: PortalUser) -> None:
+    cookie = officer.cookies["phoihop_session"]
+    token = form_token(officer.get("/agency").text)
+    assert officer.post("/sign-out", data={"csrf": token}).headers["location"] == "/sign-in"
+    officer.cookies["phoihop_session"] = cookie  # a copy of the old cookie no longer opens anything
+    assert officer.get("/agency").status_code == 303
