@@ -15,7 +15,7 @@ from agencies.errors import UserError
 from portal.api import health, periods, returns
 from portal.api.docs import install_docs
 from portal.body_limit import BodyLimit
-from portal.errors import install_error_handlers
+from portal.errors import answer, install_error_handlers
 from portal.gate import DatabaseGate
 from portal.pages import agency, coordinator, sign_in
 from schema.database import make_engine
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_after=settings.api_retry_after,
         unavailable=unavailable,
     )
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, answer=answer)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")
     app.include_router(periods.router, prefix="/api/v1")

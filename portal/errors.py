@@ -44,7 +44,7 @@ HTTP_ERRORS = {
 }
 
 
-def _answer(request: Request, error: UserError, **extra: Any) -> Response:
+def answer(request: Request, error: UserError, **extra: Any) -> Response:
     """JSON for the API; for a page, the sign-in page when signed out, else an error page in Vietnamese."""
     if not is_page(request):
         return error_response(error, **extra)
@@ -57,16 +57,16 @@ def _answer(request: Request, error: UserError, **extra: Any) -> Response:
 
 async def _user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UserError)
-    return _answer(request, exc)
+    return answer(request, exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, BodyTooLarge):
-        return _answer(request, too_large(exc.size, exc.limit, is_upload(request.url.path)))
+        return answer(request, too_large(exc.size, exc.limit, is_upload(request.url.path)))
     code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", "Yêu cầu không thực hiện được."))
     error = UserError(code, message.format(method=request.method), status=exc.status_code)
-    return _answer(request, error)
+    return answer(request, error)
 
 
 def _field(location: tuple) -> str:
@@ -85,7 +85,7 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
         status=422,
         field=fields[0]["field"] if fields else None,
     )
-    return _answer(request, error, errors=fields)
+    return answer(request, error, errors=fields)
 
 
 async def _fault(request: Request, exc: Exception) -> Response:
@@ -93,12 +93,12 @@ async def _fault(request: Request, exc: Exception) -> Response:
     if error is None:
         return await _unexpected(request, exc)
     log.warning("%s %s: %s: %s", request.method, request.url.path, error.code, exc)
-    return _answer(request, error)
+    return answer(request, error)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return _answer(request, INTERNAL_ERROR)
+    return answer(request, INTERNAL_ERROR)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests.live_server import live_server
+from tests.portal.browser import chromium  # noqa: F401 — the browser fixture of the portal's tests
 
 
 @pytest.fixture(scope="session")

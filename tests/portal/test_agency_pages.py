@@ -169,3 +169,16 @@ def test_signing_out_ends_the_session_on_the_server(officer: PortalUser) -> None
     assert officer.post("/sign-out", data={"csrf": token}).headers["location"] == "/sign-in"
     officer.cookies["phoihop_session"] = cookie  # a copy of the old cookie no longer opens anything
     assert officer.get("/agency").status_code == 303
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read_with_a_page_that_says_so(
+    officer: PortalUser, loaded: Session
+) -> None:
+    token = form_token(officer.get("/agency").text)
+    huge = b"x" * (21 * 1024 * 1024)
+    answer = officer.post(
+        "/agency/periods/2023-H1/returns", data={"csrf": token}, files={"file": ("lon.xlsx", huge, XLSX)}
+    )
+    assert answer.status_code == 413 and answer.headers["content-type"].startswith("text/html")
+    assert "MB" in answer.text and "<h1>Không thực hiện được</h1>" in answer.text
+    assert loaded.scalars(select(Return)).all() == []

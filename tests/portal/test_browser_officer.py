@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from schema.accounts import issue_password
 from schema.models import Return
 from tests.factories import POLICE_FIGURES, edited, set_figure
-from tests.portal.browser import chromium, shoot  # noqa: F401 — the fixture
+from tests.portal.browser import shoot
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
