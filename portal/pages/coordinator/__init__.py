@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from portal.pages.coordinator import board, consolidations, periods
+from portal.pages.coordinator import accounts, board, consolidations, periods, records
 
 router = APIRouter(include_in_schema=False)
-for area in (periods, board, consolidations):
+for area in (periods, board, consolidations, records, accounts):
     router.include_router(area.router)
