@@ -5,11 +5,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agencies.bounds import ID_MAX
 from agencies.errors import UserError
 from portal.body_limit import BodyTooLarge
 from portal.deps import Database
@@ -20,6 +21,7 @@ from schema.settings import Settings
 SESSION_COOKIE = "phoihop_session"
 SIGN_IN_COOKIE = "phoihop_sign_in"  # the sign-in form's token, before any session exists
 TOKEN_TEXT_MAX = 100  # a cookie or form token longer than this is not one of ours
+RowId = Annotated[int, Path(ge=1, le=ID_MAX)]  # a row's id in a page's address (a receipt, a consolidation)
 
 # No inline script or style, nothing from elsewhere: the pages load only what this server serves.
 PAGE_HEADERS = {

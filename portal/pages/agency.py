@@ -7,21 +7,20 @@ import json
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.bounds import ID_MAX, REASON_MAX
+from agencies.bounds import REASON_MAX
 from agencies.calendar import REPORTING_TZ, parse_period
 from agencies.errors import UserError
 from agencies.forms import Form
 from agencies.states import ReturnStatus
 from portal.deps import ClientIp, Database
 from portal.uploads import uploaded_file
-from portal.web import AgencyViewer, checked_form, go, page, text_field
+from portal.web import AgencyViewer, RowId, checked_form, go, page, text_field
 from report.wording import number
 from schema.accounts import Viewer
 from schema.completeness import AgencyState, period_completeness
@@ -35,7 +34,6 @@ from schema.roster_store import current_roster
 from schema.withdrawal import withdraw_return
 
 router = APIRouter(include_in_schema=False)
-ReturnId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 @dataclass(frozen=True)
@@ -207,7 +205,7 @@ def _own_receipt(session: Session, viewer: Viewer, return_id: int) -> tuple[str,
 
 
 @router.get("/agency/returns/{return_id}")
-async def receipt_page(return_id: ReturnId, request: Request, database: Database, viewer: AgencyViewer) -> Response:
+async def receipt_page(return_id: RowId, request: Request, database: Database, viewer: AgencyViewer) -> Response:
     name, receipt, row = await database.run(_own_receipt, viewer, return_id)
     return page(request, "portal/agency/receipt.html", viewer, viewer_name=name, receipt=receipt, filename=row.filename)
 

@@ -3,7 +3,7 @@ a corrected one, the history, withdrawing, and the same return filled in online.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import BytesIO
 
 import pytest
@@ -18,20 +18,6 @@ from tests.factories import POLICE_FIGURES, filled_form
 from tests.portal.portal_user import PortalUser, form_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def people(api_url: str) -> Iterator[Callable[[], PortalUser]]:
-    """Browsers of their own, closed after the test."""
-    made: list[PortalUser] = []
-
-    def new() -> PortalUser:
-        made.append(PortalUser(api_url))
-        return made[-1]
-
-    yield new
-    for user in made:
-        user.close()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_every_page_has_a_row() -> None:
 
 
 @pytest.fixture
-def people(api_url: str, loaded: Session, roster: Roster) -> dict[str, Any]:
+def roles(api_url: str, loaded: Session, roster: Roster) -> dict[str, Any]:
     """The four roles, each with a browser; A and B with an accepted return each."""
     returns = {}
     samples = load_samples()
@@ -104,12 +104,12 @@ def people(api_url: str, loaded: Session, roster: Roster) -> dict[str, Any]:
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.path}")
 def test_each_role_gets_exactly_what_it_should(
-    row: Row, people: dict[str, Any], roster: Roster, loaded: Session
+    row: Row, roles: dict[str, Any], roster: Roster, loaded: Session
 ) -> None:
-    path = row.path.format(a_return=people["returns"]["agency_a"], b_return=people["returns"]["agency_b"])
+    path = row.path.format(a_return=roles["returns"]["agency_a"], b_return=roles["returns"]["agency_b"])
     got = {}
     for role in ROLES:
-        user: PortalUser = people["users"][role]
+        user: PortalUser = roles["users"][role]
         body = row.body(roster)
         if row.method == "POST" and role != "anonymous":
             body.setdefault("data", {})["csrf"] = _token(user)
@@ -128,10 +128,10 @@ def _token(user: PortalUser) -> str:
 
 
 def test_an_agency_never_changes_another_agencys_returns(
-    people: dict[str, Any], roster: Roster, loaded: Session
+    roles: dict[str, Any], roster: Roster, loaded: Session
 ) -> None:
     """B posting A's filled form and withdrawing: only B's own uploads and returns move."""
-    b: PortalUser = people["users"]["agency_b"]
+    b: PortalUser = roles["users"]["agency_b"]
     token = _token(b)
     before = {r.id: r.status for r in loaded.scalars(select(Return).where(Return.agency_id == "police"))}
     b.post("/agency/periods/2023-H1/returns", data={"csrf": token}, **_upload(roster))

@@ -1,7 +1,0 @@
-"""The coordinator's pages (being written)."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter(include_in_schema=False)
