@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's own page loads its scripts from a CDN: ours is portal/api/docs.py
         redoc_url=None,
         lifespan=lifespan,
+        # Nothing leaves the province: FastAPI's own OpenTelemetry layer off, and never configured from the environment.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.settings = settings
     try:
