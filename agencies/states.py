@@ -70,3 +70,20 @@ CONSOLIDATION_LABELS = {
     ConsolidationState.COMPLETED: "Đã lập dự thảo",
     ConsolidationState.FAILED: "Không thành công",
 }
+
+# What the audit log's actions are called where people read the log (the CLI's history, the pages).
+ACTION_LABELS = {
+    "received": "Nhận tệp",
+    **{str(status): label for status, label in RETURN_LABELS.items()},
+    "duplicate": "Gửi lại tệp trùng",
+    "period_opened": "Mở kỳ báo cáo",
+    "closed": "Khóa kỳ báo cáo",
+    "reopened": "Mở lại kỳ báo cáo",
+    "token_issued": "Cấp khóa truy cập API",
+    "password_issued": "Cấp mật khẩu đăng nhập",
+    "credentials_revoked": "Thu hồi mật khẩu và khóa truy cập",
+    "signed_in": "Đăng nhập",
+    "sign_in_failed": "Đăng nhập sai",
+    "signed_out": "Đăng xuất",
+    "consolidation_requested": "Yêu cầu tổng hợp",
+}

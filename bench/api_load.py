@@ -1,7 +1,11 @@
-"""The last day before a deadline: N uploads at once to the API, from the roster's agencies.
+"""The last day before a deadline: N uploads at once to the API, or through the portal's upload page.
 
 Run: .venv/bin/python bench/api_load.py [--uploads 100 500] [--workers 1 4]
                                         [--databases sqlite postgresql] [--rounds 3]
+                                        [--channels api portal]
+Through the portal, each agency's officer is signed in beforehand (a session cookie and the
+page's form token, as a browser holds them) and each upload is the upload form's POST,
+answered 303 to its receipt.
 For each database and worker count it starts `uvicorn --factory portal.app:create_app` on
 loopback against a fresh database (roster loaded, 2023-H1 open, one credential per agency),
 then, each round, sends every upload at once (distinct filled XLSX forms, one connection
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -101,7 +106,9 @@ def check_versions(url: str) -> dict[str, object]:
     return {"stored": stored, "versions_exact": exact}
 
 
-def run_setting(database: str, workers: int, uploads: int, rounds: int, timeout: float) -> dict[str, object]:
+def run_setting(
+    database: str, workers: int, uploads: int, rounds: int, timeout: float, channel: str
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         if database == "sqlite":
             url, drop = f"sqlite:///{tmp}/phoihop.db", None
@@ -114,9 +121,11 @@ def run_setting(database: str, workers: int, uploads: int, rounds: int, timeout:
             drop = (admin, name)
         try:
             roster = load_roster()
-            tokens = ready_database(url, roster, [agency.id for agency in roster.agencies()])
+            agencies = [agency.id for agency in roster.agencies()]
+            tokens = ready_database(url, roster, agencies)
             with live_server(url, Path(tmp) / "server.log", workers=workers) as server:
-                return measure(server.url, tokens, url, uploads, rounds, timeout)
+                sender = ApiSender(tokens) if channel == "api" else PortalSender(server.url, url, agencies)
+                return measure(server.url, sender, url, uploads, rounds, timeout)
         finally:
             if drop:
                 admin, name = drop
@@ -125,13 +134,63 @@ def run_setting(database: str, workers: int, uploads: int, rounds: int, timeout:
                 admin.dispose()
 
 
-def measure(base: str, tokens: dict[str, str], url: str, uploads: int, rounds: int, timeout: float) -> dict:
-    warm = build_uploads(len(tokens), round_no=0)  # one upload per agency: warms every worker's caches
-    asyncio.run(fire(base, [upload_request(tokens, a, d) for a, d in warm], timeout))
+class ApiSender:
+    """Uploads as an agency's client program sends them: its bearer token, `201` for a new version."""
+
+    created = "201"
+
+    def __init__(self, tokens: dict[str, str]) -> None:
+        self.tokens = tokens
+
+    def request(self, agency: str, data: bytes) -> dict:
+        return {
+            "method": "POST",
+            "url": "/api/v1/returns",
+            "headers": {"Authorization": f"Bearer {self.tokens[agency]}"},
+            "files": {"file": (f"{agency}.xlsx", data, XLSX)},
+        }
+
+
+class PortalSender:
+    """Uploads as officers send them from the upload page: signed in, the page's form token, `303` to the receipt."""
+
+    created = "303"
+
+    def __init__(self, base: str, url: str, agencies: list[str]) -> None:
+        from schema.accounts import issue_password
+        from schema.database import make_engine, make_session_factory
+        from tests.portal.portal_user import PortalUser, form_token
+
+        engine = make_engine(url)
+        with make_session_factory(engine)() as session:
+            passwords = {agency: issue_password(session, "bench", agency) for agency in agencies}
+        engine.dispose()
+        self.sessions: dict[str, tuple[str, str]] = {}
+        for agency, password in passwords.items():
+            user = PortalUser(base)
+            assert user.sign_in(agency, password).status_code == 303, agency
+            token = form_token(user.get("/agency").text)
+            self.sessions[agency] = (f"phoihop_session={user.cookies['phoihop_session']}", token)
+            user.close()
+
+    def request(self, agency: str, data: bytes) -> dict:
+        cookie, token = self.sessions[agency]
+        return {
+            "method": "POST",
+            "url": "/agency/periods/2023-H1/returns",
+            "headers": {"Cookie": cookie},
+            "data": {"csrf": token},
+            "files": {"file": (f"{agency}.xlsx", data, XLSX)},
+        }
+
+
+def measure(base: str, sender: ApiSender | PortalSender, url: str, uploads: int, rounds: int, timeout: float) -> dict:
+    warm = build_uploads(len(sender_agencies(sender)), round_no=0)  # one upload per agency: warms every worker
+    asyncio.run(fire(base, [sender.request(a, d) for a, d in warm], timeout))
     latencies, floors, answers = [], [], Counter()
     per_round = []
     for round_no in range(1, rounds + 1):
-        requests = [upload_request(tokens, a, d) for a, d in build_uploads(uploads, round_no)]
+        requests = [sender.request(a, d) for a, d in build_uploads(uploads, round_no)]
         floor = asyncio.run(fire(base, [{"method": "GET", "url": "/api/v1/openapi.json"}] * uploads, timeout))
         results = asyncio.run(fire(base, requests, timeout))
         times = [t for _, t in results]
@@ -139,7 +198,7 @@ def measure(base: str, tokens: dict[str, str], url: str, uploads: int, rounds: i
         floors += [t for _, t in floor]
         answers.update(str(status) for status, _ in results)
         per_round.append({"p50": statistics.median(times), "p99": percentile(times, 99), "max": max(times)})
-    created = answers.get("201", 0) + len(warm)
+    created = answers.get(sender.created, 0) + len(warm)
     outcome = check_versions(url)
     return {
         "answers": dict(answers),
@@ -159,13 +218,8 @@ def measure(base: str, tokens: dict[str, str], url: str, uploads: int, rounds: i
     }
 
 
-def upload_request(tokens: dict[str, str], agency: str, data: bytes) -> dict:
-    return {
-        "method": "POST",
-        "url": "/api/v1/returns",
-        "headers": {"Authorization": f"Bearer {tokens[agency]}"},
-        "files": {"file": (f"{agency}.xlsx", data, XLSX)},
-    }
+def sender_agencies(sender: ApiSender | PortalSender) -> list[str]:
+    return list(sender.tokens if isinstance(sender, ApiSender) else sender.sessions)
 
 
 def main() -> None:
@@ -175,23 +229,22 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--channels", nargs="+", default=["api", "portal"], choices=["api", "portal"])
     args = parser.parse_args()
     results = []
-    header = (
-        f"{'database':<11}{'workers':>8}{'at once':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'p99÷floor':>10}  answers"
-    )
+    header = f"{'channel':<8}{'database':<11}{'workers':>8}{'at once':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'p99÷floor':>10}  answers"
     print(header)
-    for database in args.databases:
-        for workers in args.workers:
-            for uploads in args.uploads:
-                outcome = run_setting(database, workers, uploads, args.rounds, args.timeout)
-                results.append({"database": database, "workers": workers, "uploads": uploads, **outcome})
-                print(
-                    f"{database:<11}{workers:>8}{uploads:>8}{outcome['p50_s']:>8.2f}{outcome['p99_s']:>8.2f}"
-                    f"{outcome['max_s']:>8.2f}{outcome['p99_over_floor']:>10.1f}  {outcome['answers']}"
-                    f"  stored={outcome['stored']} exact={outcome['versions_exact']}",
-                    flush=True,
-                )
+    for channel, database, workers, uploads in itertools.product(
+        args.channels, args.databases, args.workers, args.uploads
+    ):
+        outcome = run_setting(database, workers, uploads, args.rounds, args.timeout, channel)
+        results.append({"channel": channel, "database": database, "workers": workers, "uploads": uploads, **outcome})
+        print(
+            f"{channel:<8}{database:<11}{workers:>8}{uploads:>8}{outcome['p50_s']:>8.2f}{outcome['p99_s']:>8.2f}"
+            f"{outcome['max_s']:>8.2f}{outcome['p99_over_floor']:>10.1f}  {outcome['answers']}"
+            f"  stored={outcome['stored']} exact={outcome['versions_exact']}",
+            flush=True,
+        )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "api_load.json").write_text(json.dumps({"rounds": args.rounds, "results": results}, indent=2))
 

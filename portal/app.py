@@ -9,13 +9,15 @@ from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from agencies.errors import UserError
 from portal.api import consolidations, health, periods, returns
 from portal.api.docs import install_docs
 from portal.body_limit import BodyLimit
-from portal.errors import install_error_handlers
+from portal.errors import answer, install_error_handlers
 from portal.gate import DatabaseGate
+from portal.pages import agency, coordinator, sign_in
 from schema.database import make_engine
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's own page loads its scripts from a CDN: ours is portal/api/docs.py
         redoc_url=None,
         lifespan=lifespan,
+        # Nothing leaves the province: FastAPI's own OpenTelemetry layer off, and never configured from the environment.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.settings = settings
     try:
@@ -74,11 +78,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_after=settings.api_retry_after,
         unavailable=unavailable,
     )
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, answer=answer)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")
     app.include_router(periods.router, prefix="/api/v1")
     app.include_router(consolidations.router, prefix="/api/v1")
     app.include_router(health.router, prefix="/api/v1")
     install_docs(app)
+    app.include_router(sign_in.router)
+    app.include_router(agency.router)
+    app.include_router(coordinator.router)
+    app.mount("/static", StaticFiles(packages=[("portal", "static")]), name="static")
     return app

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agencies.errors import UserError
@@ -31,7 +33,7 @@ class BodyTooLarge(HTTPException):
 
 
 def is_upload(path: str) -> bool:
-    return path.rstrip("/").endswith("/returns")
+    return path.rstrip("/").endswith(("/returns", "/online"))
 
 
 def body_limit_for(path: str) -> int:
@@ -52,9 +54,15 @@ def too_large(size: int, limit: int, upload: bool) -> UserError:
 class BodyLimit:
     """ASGI middleware: refuses a body over `limit_for(path)` bytes with BodyTooLarge (a 413)."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int] = body_limit_for) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit_for: Callable[[str], int] = body_limit_for,
+        answer: Callable[[Request, UserError], Response] = lambda _, error: error_response(error),
+    ) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.answer = answer  # the error as the path's kind of client reads it: JSON, or a page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,7 +71,8 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:  # refused before a byte of it is read
-            await error_response(too_large(int(declared), limit, is_upload(scope["path"])))(scope, receive, send)
+            error = too_large(int(declared), limit, is_upload(scope["path"]))
+            await self.answer(Request(scope), error)(scope, receive, send)
             return
         received = 0
 

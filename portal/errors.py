@@ -9,17 +9,20 @@ answered as a JSON 500 that says so in Vietnamese, never a bare page.
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 
 from agencies.bounds import shorten
 from agencies.errors import UserError
 from portal.body_limit import BodyTooLarge, is_upload, too_large
-from portal.responses import error_response
+from portal.responses import error_headers, error_response
+from portal.web import go, is_page, page
 from schema.faults import fault_of
 
 log = logging.getLogger(__name__)
@@ -41,18 +44,29 @@ HTTP_ERRORS = {
 }
 
 
-async def _user_error(_: Request, exc: Exception) -> JSONResponse:
+def answer(request: Request, error: UserError, **extra: Any) -> Response:
+    """JSON for the API; for a page, the sign-in page when signed out, else an error page in Vietnamese."""
+    if not is_page(request):
+        return error_response(error, **extra)
+    if error.status == 401:
+        return go(f"/sign-in?next={quote(request.url.path)}")
+    response = page(request, "portal/error.html", error=error, status=error.status)
+    response.headers.update({k: v for k, v in (error_headers(error) or {}).items() if k == "Retry-After"})
+    return response
+
+
+async def _user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UserError)
-    return error_response(exc)
+    return answer(request, exc)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, BodyTooLarge):
-        return error_response(too_large(exc.size, exc.limit, is_upload(request.url.path)))
+        return answer(request, too_large(exc.size, exc.limit, is_upload(request.url.path)))
     code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", "Yêu cầu không thực hiện được."))
     error = UserError(code, message.format(method=request.method), status=exc.status_code)
-    return error_response(error)
+    return answer(request, error)
 
 
 def _field(location: tuple) -> str:
@@ -61,7 +75,7 @@ def _field(location: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = [{"field": _field(e["loc"]), "type": e["type"]} for e in exc.errors()]
     names = ", ".join(f"«{shorten(f['field'], 40)}»" for f in fields[:5])
@@ -71,20 +85,20 @@ async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
         status=422,
         field=fields[0]["field"] if fields else None,
     )
-    return error_response(error, errors=fields)
+    return answer(request, error, errors=fields)
 
 
-async def _fault(request: Request, exc: Exception) -> JSONResponse:
+async def _fault(request: Request, exc: Exception) -> Response:
     error = fault_of(exc)
     if error is None:
         return await _unexpected(request, exc)
     log.warning("%s %s: %s: %s", request.method, request.url.path, error.code, exc)
-    return error_response(error)
+    return answer(request, error)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return error_response(INTERNAL_ERROR)
+    return answer(request, INTERNAL_ERROR)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from agencies.states import AgencyStanding, ReturnStatus
+from agencies.states import ACTION_LABELS, AgencyStanding, ReturnStatus
 from report.wording import FILTERS, compare
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -29,7 +29,9 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
     )
     env.filters.update(FILTERS)
-    env.globals.update(compare=compare, ReturnStatus=ReturnStatus, AgencyStanding=AgencyStanding)
+    env.globals.update(
+        compare=compare, ReturnStatus=ReturnStatus, AgencyStanding=AgencyStanding, action_labels=ACTION_LABELS
+    )
     return env
 
 

@@ -8,10 +8,12 @@ templates/report/. House style of seed 004: counts under ten take a leading zero
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+
+from agencies.calendar import REPORTING_TZ
 
 LOCALE = "vi"
 
@@ -79,6 +81,12 @@ def sentence_end(text: str, mark: str = ".") -> str:
     return text if text[-1:] in {".", ";", ":", "!", "?", "…"} else text + mark
 
 
+def local_time(moment: datetime) -> str:
+    """`14:05 ngày 05/07/2023`: a moment of the system, at the reporting time zone (Asia/Ho_Chi_Minh)."""
+    local = moment.astimezone(REPORTING_TZ)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
 FILTERS = {
     "number": number,
     "count": count,
@@ -88,4 +96,5 @@ FILTERS = {
     "document_date": document_date,
     "bullet": bullet,
     "sentence_end": sentence_end,
+    "local_time": local_time,
 }

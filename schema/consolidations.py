@@ -162,8 +162,8 @@ def latest_draft(session: Session, period_id: str) -> Path:
             return draft
     raise UserError(
         "draft_not_ready",
-        f"Chưa có dự thảo báo cáo tổng hợp kỳ {period.id}: hãy tổng hợp kỳ này và chờ đến khi lượt tổng hợp "
-        "báo «Đã lập dự thảo».",
+        f"Chưa có bản dự thảo báo cáo tổng hợp kỳ {period.id}: hãy tổng hợp kỳ này (nút «Tổng hợp» trên bảng "
+        "theo dõi kỳ) và chờ tổng hợp xong.",
         status=404,
         field="period",
     )

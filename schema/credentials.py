@@ -30,14 +30,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, actor: str, agency_id: str | None = None) -> str:
+def issue_token(session: Session, actor: str, agency_id: str | None = None, ip: str | None = None) -> str:
     """A new token for the agency (or, with no agency, the coordinator); the previous one stops working."""
     role = "agency" if agency_id else "coordinator"
     owner = Credential.agency_id == agency_id if agency_id else Credential.role == "coordinator"
     session.execute(update(Credential).where(owner, Credential.revoked_at.is_(None)).values(revoked_at=utc_now()))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(Credential(role=role, agency_id=agency_id, token_sha256=_digest(token)))
-    session.add(AuditEntry(actor=actor, action="token_issued", agency_id=agency_id, detail={"role": role}))
+    session.add(AuditEntry(actor=actor, action="token_issued", agency_id=agency_id, detail={"role": role}, ip=ip))
     session.commit()
     return token
 

@@ -22,6 +22,7 @@ class HistoryEntry:
     filename: str | None
     detail: dict
     period_unknown: bool = False  # an upload in which no period could be read
+    ip: str | None = None  # where the request came from (portal, API); none for the CLI
 
 
 def agency_history(session: Session, agency_id: str, period_id: str) -> list[HistoryEntry]:
@@ -60,6 +61,29 @@ def agency_history(session: Session, agency_id: str, period_id: str) -> list[His
             filename=upload.filename if upload is not None else None,
             detail=entry.detail,
             period_unknown=upload is not None and entry.period_id is None,
+            ip=entry.ip,
         )
         for entry, upload in rows
+    ]
+
+
+def account_history(session: Session, agency_id: str) -> list[HistoryEntry]:
+    """What happened to the agency's sign-in and API credentials: passwords and keys issued, revoked, sign-ins."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.agency_id == agency_id, AuditEntry.period_id.is_(None), AuditEntry.return_id.is_(None))
+        .order_by(AuditEntry.id)
+    )
+    return [
+        HistoryEntry(
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            return_id=None,
+            version=None,
+            filename=None,
+            detail=entry.detail,
+            ip=entry.ip,
+        )
+        for entry in entries
     ]

@@ -112,7 +112,13 @@ def _make_current(
 
 
 def _record(
-    session: Session, kept: Kept, content: ReturnContent, checked: CheckedReturn, row: Return, now: datetime | None
+    session: Session,
+    kept: Kept,
+    content: ReturnContent,
+    checked: CheckedReturn,
+    row: Return,
+    now: datetime | None,
+    ip: str | None = None,
 ) -> Receipt:
     """Under the agency's lock: `row` as a new version, a duplicate of the latest, or a refusal, and its audit.
 
@@ -126,7 +132,7 @@ def _record(
     if previous is not None:
         about = {"agency_id": previous.agency_id, "period_id": previous.period_id, "return_id": previous.id}
         detail = {"channel": channel, "filename": row.filename}
-        session.add(AuditEntry(actor=actor, action="duplicate", detail=detail, **about))
+        session.add(AuditEntry(actor=actor, action="duplicate", detail=detail, ip=ip, **about))
         finish_upload(session, kept.upload)
         return receipt_of(previous, duplicate=True)
 
@@ -140,13 +146,13 @@ def _record(
     session.flush()
     about = {"agency_id": row.agency_id, "period_id": row.period_id or checked.period_id}
     detail = {"channel": channel, "sha256": kept.sha256}
-    session.add(AuditEntry(actor=actor, action="received", return_id=row.id, detail=detail, **about))
+    session.add(AuditEntry(actor=actor, action="received", return_id=row.id, detail=detail, ip=ip, **about))
     for old_id in superseded:
         session.add(
             AuditEntry(actor=actor, action=ReturnStatus.SUPERSEDED, return_id=old_id, detail={"by": row.id}, **about)
         )
     detail = {"version": row.version, "errors": [p.code for p in checked.errors], **({"by": newer} if newer else {})}
-    session.add(AuditEntry(actor=actor, action=row.status, return_id=row.id, detail=detail, **about))
+    session.add(AuditEntry(actor=actor, action=row.status, return_id=row.id, detail=detail, ip=ip, **about))
     finish_upload(session, kept.upload)
     return receipt_of(row)
 
@@ -162,6 +168,7 @@ def submit_return(
     agency_id: str | None = None,
     now: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    ip: str | None = None,
 ) -> Receipt:
     """Keep one upload whatever it holds; accept it as the agency's next version if it passes.
 
@@ -186,7 +193,7 @@ def submit_return(
             form_ref=checked.form_ref,
             narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
         )
-        return _record(session, kept, content, checked, row, now)
+        return _record(session, kept, content, checked, row, now, ip)
     except Exception as exc:
         fault = None if isinstance(exc, UserError) or kept.resumed else faults.fault_of(exc)
         if fault is None:  # a user error, a bug, or a recovery's own attempt (which handles its faults)

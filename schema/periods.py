@@ -20,7 +20,9 @@ class PeriodError(UserError):
         super().__init__(code, message, status=status, field=field)
 
 
-def open_period(session: Session, period_id: str, actor: str, deadline: date | None = None) -> Period:
+def open_period(
+    session: Session, period_id: str, actor: str, deadline: date | None = None, ip: str | None = None
+) -> Period:
     """Open a cycle with the roster's window and deadlines; `deadline` overrides the main one."""
     period = parse_period(period_id)
     if session.get(Period, period.id) is not None:
@@ -60,6 +62,7 @@ def open_period(session: Session, period_id: str, actor: str, deadline: date | N
             action="period_opened",
             period_id=period.id,
             detail={"deadline": main_deadline.isoformat(), "window": [start.isoformat(), end.isoformat()]},
+            ip=ip,
         )
     )
     session.commit()
@@ -79,7 +82,9 @@ def get_period(session: Session, period_id: str) -> Period:
     return row
 
 
-def set_period_state(session: Session, period_id: str, state: str, actor: str, reason: str = "") -> Period:
+def set_period_state(
+    session: Session, period_id: str, state: str, actor: str, reason: str = "", ip: str | None = None
+) -> Period:
     """Close a cycle to new returns, or reopen it for a late one; both are audited."""
     row = get_period(session, period_id)
     if row.state == state:
@@ -93,6 +98,7 @@ def set_period_state(session: Session, period_id: str, state: str, actor: str, r
             action="reopened" if state == "open" else "closed",
             period_id=row.id,
             detail={"reason": reason},
+            ip=ip,
         )
     )
     session.commit()

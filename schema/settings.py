@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         description="proxies whose X-Forwarded-For/-Proto headers the portal of `phoihop serve` trusts "
         "(comma-separated addresses, or *)",
     )
+    cookie_secure: bool = Field(
+        True,
+        description="portal cookies only over HTTPS (browsers also accept them from http://127.0.0.1 and localhost); "
+        "turn off only on a closed network without TLS",
+    )
+    session_hours: int = Field(12, ge=1, description="hours a portal sign-in lasts")
+    sign_in_attempts: int = Field(
+        5, ge=1, description="failed sign-ins allowed per account (four times as many per address) in the window"
+    )
+    sign_in_window_minutes: int = Field(15, ge=1, description="minutes failed sign-ins are counted over")
 
     def export_database(self) -> None:
         """Name this database in the environment, for the flows run in this process (they read it from there)."""

@@ -18,7 +18,9 @@ class WithdrawError(UserError):
         super().__init__(code, message, status=409)
 
 
-def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str, reason: str = "") -> Return:
+def withdraw_return(
+    session: Session, agency_id: str, period_id: str, actor: str, reason: str = "", ip: str | None = None
+) -> Return:
     """The agency takes back its current return: kept and marked withdrawn, nothing counts for it."""
     session.commit()
     lock_agency(session, agency_id)
@@ -45,6 +47,7 @@ def withdraw_return(session: Session, agency_id: str, period_id: str, actor: str
             period_id=period_id,
             return_id=current.id,
             detail={"version": current.version, "reason": reason},
+            ip=ip,
         )
     )
     session.commit()

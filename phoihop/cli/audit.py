@@ -9,19 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from agencies.calendar import REPORTING_TZ, parse_period
-from agencies.states import RETURN_LABELS
-from phoihop.cli.context import app_context, console, fail, require_agency
+from agencies.states import ACTION_LABELS
+from phoihop.cli.context import app_context, console, require_agency
 from schema.history import agency_history
 from schema.withdrawal import withdraw_return
-
-ACTION_LABELS = {
-    "received": "Nhận tệp",
-    **RETURN_LABELS,
-    "duplicate": "Gửi lại tệp trùng",
-    "period_opened": "Mở kỳ báo cáo",
-    "closed": "Khóa kỳ báo cáo",
-    "reopened": "Mở lại kỳ báo cáo",
-}
 
 
 def withdraw(
@@ -67,26 +58,6 @@ def history(
         console.print("Chưa có sự kiện nào.")
 
 
-def token(
-    ctx: typer.Context,
-    agency: Annotated[str | None, typer.Argument(help="Mã đơn vị; bỏ trống khi dùng --coordinator.")] = None,
-    coordinator: Annotated[bool, typer.Option("--coordinator", help="Cấp khóa cho cơ quan tổng hợp.")] = False,
-) -> None:
-    """Cấp (hoặc thay) khóa truy cập API của một đơn vị; khóa cũ hết hiệu lực ngay."""
-    from schema.credentials import issue_token
-
-    if (agency is None) == (not coordinator):
-        fail("Hãy ghi mã đơn vị, hoặc dùng --coordinator (không dùng cả hai).")
-    app = app_context(ctx)
-    with app.session() as session:
-        require_agency(app.roster(session), agency)
-        secret = issue_token(session, app.actor, agency)
-    who = f"đơn vị {agency}" if agency else "cơ quan tổng hợp"
-    console.print(f"Khóa truy cập mới của {who} (chỉ hiện một lần; khóa cũ đã hết hiệu lực):")
-    typer.echo(secret)
-
-
 def register(app: typer.Typer) -> None:
     app.command()(withdraw)
     app.command()(history)
-    app.command()(token)

@@ -42,7 +42,7 @@ def forms(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi các biểu mẫu.")] = Path("forms"),
 ) -> None:
     """Tạo biểu mẫu Excel điền sẵn cho từng đơn vị của kỳ báo cáo."""
-    from agencies.form_workbook import FormContext, build_form_workbook
+    from schema.period_forms import form_for
 
     app = app_context(ctx)
     with app.session() as session:
@@ -52,10 +52,8 @@ def forms(
     written = 0
     for group in track(roster.groups, description="Đang tạo biểu mẫu…", console=console, transient=True):
         for agency in group.agencies:
-            context = FormContext.for_agency(
-                roster, agency.id, row.id, (row.window_start, row.window_end), row.deadline_for(group.id)
-            )
-            write_out(out / f"{row.id}_{agency.id}.xlsx", build_form_workbook(context))
+            filled = form_for(roster, row, agency.id)
+            write_out(out / filled.filename, filled.content)
             written += 1
     console.print(f"Đã tạo {written} biểu mẫu kỳ {row.id} trong thư mục {out}.")
 

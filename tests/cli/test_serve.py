@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from agencies.roster import Roster
+from schema.accounts import issue_password
 from schema.credentials import issue_token
 from schema.database import make_engine, make_session_factory
 from schema.periods import open_period
@@ -30,6 +31,7 @@ from tests.conftest import postgres_database
 from tests.docx_reading import section
 from tests.factories import POLICE_FIGURES, filled_form, ready_database
 from tests.live_server import free_port
+from tests.portal.portal_user import PortalUser, form_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READY = "Hệ thống đã sẵn sàng"
@@ -93,11 +95,12 @@ class Serving:
 
 
 def prepared(database_url: str, roster: Roster) -> dict[str, str]:
-    """A database as `phoihop init`, `period open 2023-H1` and `phoihop token` leave it; the tokens by who."""
+    """A database as `phoihop init`, `period open 2023-H1`, `token` and `password` leave it; the secrets by who."""
     tokens = ready_database(database_url, roster, credentials_for=AGENCIES)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         tokens["coordinator"] = issue_token(session, "test")
+        tokens["coordinator password"] = issue_password(session, "test", None)
     engine.dispose()
     return tokens
 
@@ -225,6 +228,25 @@ def test_a_consolidation_asked_through_the_api_drafts_from_the_uploaded_returns(
     assert "169,75 triệu đồng" in section(draft, "2.1.")  # the police's fines, 169.750.000 đồng
     districts = section(draft, "2.5.")  # 2 + 3: the two districts' cases summed, each district named
     assert "Phát hiện 05 vụ việc vi phạm" in districts and "UBND thị xã Mỹ Hào: 03 vụ" in districts
+
+
+def test_the_coordinator_consolidates_from_the_board_and_downloads_the_draft(serving: Serving) -> None:
+    coordinator = PortalUser(serving.portal)
+    try:
+        assert coordinator.sign_in("coordinator", serving.tokens["coordinator password"]).status_code == 303
+        board = coordinator.get("/coordinator/periods/2023-H1")
+        started = coordinator.post("/coordinator/periods/2023-H1/consolidations", data={"csrf": form_token(board.text)})
+        assert started.status_code == 303, started.text
+        deadline = time.monotonic() + 90
+        while 'data-consolidation="completed"' not in (page := coordinator.get(started.headers["location"])).text:
+            assert 'data-consolidation="failed"' not in page.text and time.monotonic() < deadline, page.text
+            assert "data-refresh-seconds" in page.text  # the page reloads itself while the work runs
+            time.sleep(0.5)
+        assert "data-refresh-seconds" not in page.text and "Đã lập dự thảo" in page.text
+        draft = coordinator.get("/coordinator/periods/2023-H1/draft")
+        assert draft.status_code == 200 and draft.content.startswith(b"PK")
+    finally:
+        coordinator.close()
 
 
 def test_a_consolidation_that_fails_ends_failed_with_a_vietnamese_message(serving: Serving) -> None:

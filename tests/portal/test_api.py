@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
+from portal.app import create_app
 from schema.credentials import issue_token
 from schema.models import Blob, Return
 from schema.recovery import MAX_ATTEMPTS
@@ -253,3 +254,11 @@ def test_a_chunked_multipart_body_over_the_limit_is_refused_while_it_streams(api
     assert sent < DEFAULT_LIMITS.max_bytes * 2  # it stopped reading soon after the limit
     loaded.expire_all()
     assert loaded.scalars(select(Blob)).all() == []
+
+
+def test_fastapis_own_telemetry_is_off_even_when_the_environment_asks_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing leaves the province (DESIGN §3): FastAPI 0.150's OpenTelemetry layer is not left to the environment."""
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/")
+    config = create_app()._telemetry
+    assert (config["tracing"], config["metrics"], config["logs"], config["auto_configure"]) == (False,) * 4

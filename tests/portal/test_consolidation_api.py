@@ -53,7 +53,7 @@ def test_the_latest_completed_draft_is_downloaded(
 ) -> None:
     missing = http.get("/api/v1/periods/2023-H1/draft", headers=coordinator)
     assert missing.status_code == 404 and missing.json()["code"] == "draft_not_ready"
-    assert missing.json()["message"].startswith("Chưa có dự thảo báo cáo tổng hợp kỳ 2023-H1")
+    assert missing.json()["message"].startswith("Chưa có bản dự thảo báo cáo tổng hợp kỳ 2023-H1")
 
     draft = tmp_path / "bao-cao-2023-H1.docx"
     draft.write_bytes(b"PK\x03\x04 a docx")

@@ -92,7 +92,7 @@ def test_the_latest_completed_draft_that_still_exists(loaded: Session, tmp_path:
     with pytest.raises(UserError) as caught:
         latest_draft(loaded, "2023-H1")
     assert (caught.value.code, caught.value.status, caught.value.field) == ("draft_not_ready", 404, "period")
-    assert "Chưa có dự thảo" in caught.value.message
+    assert "Chưa có bản dự thảo báo cáo tổng hợp kỳ 2023-H1" in caught.value.message
 
     first, second, failed = (request_consolidation(loaded, "2023-H1", "t") for _ in range(3))
     mark_completed(loaded, first.id, str(a_draft(tmp_path / "1")))

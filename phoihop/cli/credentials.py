@@ -1,0 +1,57 @@
+"""`phoihop token` and `phoihop password`: an agency's (or the coordinator's) API key and portal password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from phoihop.cli.context import app_context, console, fail, require_agency
+
+Agency = Annotated[str | None, typer.Argument(help="Mã đơn vị; bỏ trống khi dùng --coordinator.")]
+
+
+def _owner(agency: str | None, coordinator: bool) -> str:
+    if (agency is None) == (not coordinator):
+        fail("Hãy ghi mã đơn vị, hoặc dùng --coordinator (không dùng cả hai).")
+    return f"đơn vị {agency}" if agency else "cơ quan tổng hợp"
+
+
+def token(
+    ctx: typer.Context,
+    agency: Agency = None,
+    coordinator: Annotated[bool, typer.Option("--coordinator", help="Cấp khóa cho cơ quan tổng hợp.")] = False,
+) -> None:
+    """Cấp (hoặc thay) khóa truy cập API của một đơn vị; khóa cũ hết hiệu lực ngay."""
+    from schema.credentials import issue_token
+
+    who = _owner(agency, coordinator)
+    app = app_context(ctx)
+    with app.session() as session:
+        require_agency(app.roster(session), agency)
+        secret = issue_token(session, app.actor, agency)
+    console.print(f"Khóa truy cập mới của {who} (chỉ hiện một lần; khóa cũ đã hết hiệu lực):")
+    typer.echo(secret)
+
+
+def password(
+    ctx: typer.Context,
+    agency: Agency = None,
+    coordinator: Annotated[bool, typer.Option("--coordinator", help="Cấp mật khẩu cho cơ quan tổng hợp.")] = False,
+) -> None:
+    """Cấp (hoặc thay) mật khẩu đăng nhập cổng thông tin; mật khẩu cũ và các phiên đăng nhập cũ hết hiệu lực."""
+    from schema.accounts import COORDINATOR_LOGIN, issue_password
+
+    who = _owner(agency, coordinator)
+    app = app_context(ctx)
+    with app.session() as session:
+        require_agency(app.roster(session), agency)
+        secret = issue_password(session, app.actor, agency)
+    console.print(f"Tên đăng nhập của {who}: {agency or COORDINATOR_LOGIN}")
+    console.print("Mật khẩu mới (chỉ hiện một lần; mật khẩu cũ đã hết hiệu lực):")
+    typer.echo(secret)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(token)
+    app.command()(password)

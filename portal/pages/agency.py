@@ -1,0 +1,246 @@
+"""The agency officer's pages: open periods and days left, the pre-filled form, uploading (file or online), receipts
+with every error beside its cell, the history of the agency's versions, withdrawing one."""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agencies.bounds import REASON_MAX
+from agencies.calendar import REPORTING_TZ, parse_period
+from agencies.errors import UserError
+from agencies.forms import Form
+from agencies.states import ReturnStatus
+from portal.deps import ClientIp, Database
+from portal.uploads import uploaded_file
+from portal.web import AgencyViewer, RowId, checked_form, go, page, text_field
+from report.wording import number
+from schema.accounts import Viewer
+from schema.completeness import AgencyState, period_completeness
+from schema.history import HistoryEntry, agency_history
+from schema.intake import submit_return
+from schema.models import Blob, Period, Return
+from schema.period_forms import agency_form
+from schema.periods import get_period
+from schema.receipts import Receipt, receipt_of
+from schema.roster_store import current_roster
+from schema.withdrawal import withdraw_return
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class PeriodCard:
+    """One period as the agency's home page shows it."""
+
+    id: str
+    label: str
+    open: bool
+    window_start: date
+    window_end: date
+    deadline: date
+    days_left: int  # negative once the deadline has passed
+    standing: AgencyState
+
+
+def _today() -> date:
+    return datetime.now(REPORTING_TZ).date()
+
+
+def _agency_name(session: Session, viewer: Viewer) -> str:
+    agency = current_roster(session).agency(viewer.agency_id or "")
+    return agency.name if agency else viewer.login
+
+
+def _home(session: Session, viewer: Viewer) -> tuple[str, list[PeriodCard]]:
+    roster = current_roster(session)
+    today = _today()
+    cards = []
+    for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id)):
+        standing = next(s for s in period_completeness(session, roster, row, today) if s.agency == viewer.agency_id)
+        cards.append(
+            PeriodCard(
+                id=row.id,
+                label=parse_period(row.id).label,
+                open=row.state == "open",
+                window_start=row.window_start,
+                window_end=row.window_end,
+                deadline=standing.deadline,
+                days_left=(standing.deadline - today).days,
+                standing=standing,
+            )
+        )
+    return _agency_name(session, viewer), cards
+
+
+@router.get("/agency")
+async def agency_home(request: Request, database: Database, viewer: AgencyViewer) -> Response:
+    name, cards = await database.run(_home, viewer)
+    return page(request, "portal/agency/home.html", viewer, viewer_name=name, periods=cards)
+
+
+@router.get("/agency/periods/{period}/form")
+async def download_form(period: str, database: Database, viewer: AgencyViewer) -> Response:
+    filled = await database.run(agency_form, parse_period(period).id, viewer.agency_id)
+    return Response(
+        filled.content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filled.filename}"', "Cache-Control": "no-store"},
+    )
+
+
+def _submit(session: Session, data: bytes, filename: str | None, viewer: Viewer, ip: str | None) -> Receipt:
+    roster = current_roster(session)
+    return submit_return(
+        session,
+        roster,
+        data,
+        channel="portal",
+        actor=viewer.actor,
+        filename=filename,
+        agency_id=viewer.agency_id,
+        ip=ip,
+    )
+
+
+@router.post("/agency/periods/{period}/returns")
+async def upload_return(
+    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp
+) -> Response:
+    parse_period(period)
+    form = await checked_form(request, viewer, max_fields=5, max_files=1)
+    try:
+        data, filename = await uploaded_file(form)
+    finally:
+        await form.close()
+    receipt = await database.run(_submit, data, filename, viewer, ip)
+    return go(f"/agency/returns/{receipt.return_id}")
+
+
+@dataclass(frozen=True)
+class OnlineForm:
+    period: Period
+    form: Form
+    values: dict[str, str]  # the agency's latest figures as typed, to start from
+    narrative: dict[str, str]
+
+
+def _online_form(session: Session, viewer: Viewer, period_id: str) -> tuple[str, OnlineForm]:
+    roster = current_roster(session)
+    row = get_period(session, period_id)
+    latest = session.scalars(
+        select(Return)
+        .where(
+            Return.agency_id == viewer.agency_id,
+            Return.period_id == row.id,
+            Return.status.in_([ReturnStatus.ACCEPTED, ReturnStatus.INVALID]),
+        )
+        .order_by(Return.id.desc())
+    ).first()
+    form = roster.form_for(viewer.agency_id or "")
+    return _agency_name(session, viewer), OnlineForm(row, form, *_starting_values(session, latest))
+
+
+def _starting_values(session: Session, latest: Return | None) -> tuple[dict[str, str], dict[str, str]]:
+    """What the agency last sent, to correct rather than retype: a refused online return too (its own JSON)."""
+    if latest is None:
+        return {}, {}
+    narrative = {code: "\n\n".join(paragraphs) for code, paragraphs in latest.narrative.items()}
+    if latest.format == "json":
+        with suppress(ValueError, AttributeError):
+            sent = json.loads(session.get(Blob, latest.sha256).content)
+            return {str(k): str(v) for k, v in dict(sent.get("indicators", {})).items()}, narrative
+    return {v.code: number(v.value) for v in latest.values}, narrative
+
+
+@router.get("/agency/periods/{period}/online")
+async def online_form(period: str, request: Request, database: Database, viewer: AgencyViewer) -> Response:
+    name, online = await database.run(_online_form, viewer, parse_period(period).id)
+    return page(request, "portal/agency/online_form.html", viewer, viewer_name=name, online=online)
+
+
+ONLINE_FIELDS_MAX = 2_100  # a form's indicators and sections (at most 1,000 each) and the token
+
+
+@router.post("/agency/periods/{period}/online")
+async def submit_online(
+    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp
+) -> Response:
+    """The online form becomes the same JSON return the API takes, so one intake checks both."""
+    period_id = parse_period(period).id
+    form = await checked_form(request, viewer, max_fields=ONLINE_FIELDS_MAX)
+    form_ref = text_field(form, "form", 64)
+    document: dict = {
+        "agency": viewer.agency_id,
+        "period": period_id,
+        "form": form_ref,
+        "indicators": {},
+        "narrative": {},
+    }
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            continue
+        if key.startswith("indicator:") and value.strip():
+            document["indicators"][key.removeprefix("indicator:")] = value.strip()
+        elif key.startswith("narrative:"):
+            paragraphs = [p.strip() for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
+            document["narrative"][key.removeprefix("narrative:")] = paragraphs
+    data = json.dumps(document, ensure_ascii=False).encode()
+    receipt = await database.run(_submit, data, None, viewer, ip)
+    return go(f"/agency/returns/{receipt.return_id}")
+
+
+def _own_receipt(session: Session, viewer: Viewer, return_id: int) -> tuple[str, Receipt, Return]:
+    row = session.get(Return, return_id)
+    if row is None or row.agency_id != viewer.agency_id:  # another agency's receipt is as if it did not exist
+        raise UserError("receipt_not_found", f"Không có biên nhận số {return_id} của đơn vị.", status=404)
+    return _agency_name(session, viewer), receipt_of(row), row
+
+
+@router.get("/agency/returns/{return_id}")
+async def receipt_page(return_id: RowId, request: Request, database: Database, viewer: AgencyViewer) -> Response:
+    name, receipt, row = await database.run(_own_receipt, viewer, return_id)
+    return page(request, "portal/agency/receipt.html", viewer, viewer_name=name, receipt=receipt, filename=row.filename)
+
+
+def _history(session: Session, viewer: Viewer, period_id: str) -> tuple[str, Period, list[Return], list[HistoryEntry]]:
+    row = get_period(session, period_id)
+    versions = list(
+        session.scalars(
+            select(Return)
+            .where(Return.agency_id == viewer.agency_id, Return.period_id == row.id)
+            .order_by(Return.id.desc())
+        )
+    )
+    return _agency_name(session, viewer), row, versions, agency_history(session, viewer.agency_id or "", row.id)
+
+
+@router.get("/agency/periods/{period}/history")
+async def history_page(period: str, request: Request, database: Database, viewer: AgencyViewer) -> Response:
+    name, row, versions, entries = await database.run(_history, viewer, parse_period(period).id)
+    return page(
+        request,
+        "portal/agency/history.html",
+        viewer,
+        viewer_name=name,
+        period=row,
+        label=parse_period(row.id).label,
+        versions=versions,
+        entries=entries,
+    )
+
+
+@router.post("/agency/periods/{period}/withdrawal")
+async def withdraw(period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp) -> Response:
+    period_id = parse_period(period).id
+    form = await checked_form(request, viewer)
+    reason = text_field(form, "reason", REASON_MAX)
+    await database.run(withdraw_return, viewer.agency_id, period_id, viewer.actor, reason, ip)
+    return go(f"/agency/periods/{period_id}/history")

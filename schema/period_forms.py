@@ -1,0 +1,35 @@
+"""An agency's pre-filled form for an open period, as the CLI, the API and the pages hand it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from agencies.errors import UserError
+from agencies.form_workbook import FormContext, build_form_workbook
+from agencies.roster import Roster
+from schema.models import Period
+from schema.periods import get_period
+from schema.roster_store import current_roster
+
+
+@dataclass(frozen=True)
+class FilledForm:
+    filename: str  # `2023-H1_police.xlsx`
+    content: bytes
+
+
+def form_for(roster: Roster, period: Period, agency_id: str) -> FilledForm:
+    if roster.agency(agency_id) is None:
+        raise UserError(
+            "agency_not_found", f"Không có đơn vị «{agency_id}» trong danh sách.", status=404, field="agency"
+        )
+    deadline = period.deadline_for(roster.group_of(agency_id).id)
+    context = FormContext.for_agency(roster, agency_id, period.id, (period.window_start, period.window_end), deadline)
+    return FilledForm(f"{period.id}_{agency_id}.xlsx", build_form_workbook(context))
+
+
+def agency_form(session: Session, period_id: str, agency_id: str) -> FilledForm:
+    """The agency's form for the period (which must exist), pre-filled from the roster."""
+    return form_for(current_roster(session), get_period(session, period_id), agency_id)
