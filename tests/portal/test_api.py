@@ -58,6 +58,7 @@ def test_errors_come_back_as_422_with_cells_and_the_file_is_kept(
     response = upload(http, token, data)
     assert response.status_code == 422
     body = response.json()
+    assert body["code"] == "invalid_return" and body["message"].startswith("Không hợp lệ, 2 lỗi cần sửa")
     assert sorted(e["code"] for e in body["errors"]) == ["negative", "not_a_number"]
     assert all(
         e["sheet"] == "Số liệu" and e["cell"].startswith("D") and e["cell"] in e["message"] for e in body["errors"]
