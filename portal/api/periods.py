@@ -149,7 +149,7 @@ async def completeness(period: PeriodPath, database: Database, _: Coordinator) -
 @router.post(
     "/periods/{period}/withdrawal",
     response_model=WithdrawalOut,
-    responses=documented(401, 403, 404, 409, 413, 422, 503),
+    responses=documented(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def withdraw(
     period: PeriodPath, body: WithdrawalIn, database: Database, principal: CurrentPrincipal

@@ -59,6 +59,7 @@ UPLOAD_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
+                "additionalProperties": False,  # one part, the file (the handler reads no other field)
                 "properties": {
                     "file": {
                         "type": "string",
