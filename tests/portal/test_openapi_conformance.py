@@ -8,8 +8,6 @@ database; the whole file runs in well under a minute.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 import schemathesis
@@ -19,8 +17,9 @@ from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
 from agencies.roster import Roster
-from tests.factories import POLICE_FIGURES, filled_form, ready_database
-from tests.live_server import LiveServer, live_server
+from tests.factories import POLICE_FIGURES, filled_form
+from tests.live_server import LiveServer
+from tests.portal.conftest import ReadyApi
 
 EXAMPLES = 40  # per operation and generation mode
 
@@ -34,23 +33,21 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory, roster: Roster) -> Iterator[tuple[LiveServer, dict]]:
-    """A fresh ready database with two returns on file (one refused, one accepted), served on loopback."""
-    folder = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{folder / 'phoihop.db'}"
-    tokens = ready_database(url, roster, credentials_for=["police", None])
-    with live_server(url, folder / "server.log") as server:
-        police = {"Authorization": f"Bearer {tokens['police']}"}
-        refused = filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": "bốn"})
-        for data, status in ((refused, 422), (filled_form(roster, "police", figures=POLICE_FIGURES), 201)):
-            sent = httpx.post(f"{server.url}/api/v1/returns", headers=police, files={"file": ("x.xlsx", data)})
-            assert sent.status_code == status, sent.text
-        yield server, tokens
+def fuzzed(ready_api: ReadyApi, roster: Roster) -> ReadyApi:
+    """The ready API with two returns of police on file, one refused, one accepted."""
+    refused = filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": "bốn"})
+    for data, status in ((refused, 422), (filled_form(roster, "police", figures=POLICE_FIGURES), 201)):
+        sent = httpx.post(
+            f"{ready_api.server.url}/api/v1/returns",
+            headers=ready_api.headers("police"),
+            files={"file": ("x.xlsx", data)},
+        )
+        assert sent.status_code == status, sent.text
+    return ready_api
 
 
-def _run(server: LiveServer, token: str, mode: GenerationMode) -> list[str]:
+def _run(server: LiveServer, headers: dict[str, str], mode: GenerationMode) -> list[str]:
     schema = schemathesis.openapi.from_url(f"{server.url}/api/v1/openapi.json")
-    headers = {"Authorization": f"Bearer {token}"}
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -77,8 +74,8 @@ def _run(server: LiveServer, token: str, mode: GenerationMode) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
-@pytest.mark.parametrize("role", ["police", "coordinator"])
-def test_every_operation_answers_as_documented(fuzzed: tuple[LiveServer, dict], role: str, mode) -> None:
-    server, tokens = fuzzed
-    failures = _run(server, tokens["police" if role == "police" else None], mode)
-    assert failures == [], "\n\n".join(failures) + "\n\nserver log:\n" + server.log_text()[-5000:]
+@pytest.mark.parametrize("agency", ["police", None], ids=["agency", "coordinator"])
+def test_every_operation_answers_as_documented(fuzzed: ReadyApi, agency: str | None, mode: GenerationMode) -> None:
+    failures = _run(fuzzed.server, fuzzed.headers(agency), mode)
+    log = fuzzed.server.log_text()[-5000:]
+    assert failures == [], "\n\n".join(failures) + "\n\nserver log:\n" + log
