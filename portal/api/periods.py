@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from agencies.bounds import AGENCY_ID_MAX, REASON_MAX
 from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
-from portal.deps import Coordinator, CurrentPrincipal, Database
+from portal.deps import ClientIp, Coordinator, CurrentPrincipal, Database
 from portal.responses import documented
 from schema.completeness import Completeness, completeness_document, period_completeness
 from schema.credentials import Principal
@@ -152,10 +152,11 @@ async def completeness(period: PeriodPath, database: Database, _: Coordinator) -
     responses=documented(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def withdraw(
-    period: PeriodPath, body: WithdrawalIn, database: Database, principal: CurrentPrincipal
+    period: PeriodPath, body: WithdrawalIn, database: Database, principal: CurrentPrincipal, ip: ClientIp
 ) -> WithdrawalOut:
     """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
     if principal.agency_id is None:
         raise UserError("forbidden", "Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.", status=403)
-    row = await database.run(withdraw_return, principal.agency_id, _period_id(period), principal.actor, body.reason)
+    period_id = _period_id(period)
+    row = await database.run(withdraw_return, principal.agency_id, period_id, principal.actor, body.reason, ip)
     return WithdrawalOut(id=row.id, version=row.version, status=row.status)

@@ -18,7 +18,7 @@ from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
 from agencies.problems import Problem
 from portal.body_limit import BodyTooLarge, too_large
-from portal.deps import CurrentPrincipal, Database
+from portal.deps import ClientIp, CurrentPrincipal, Database
 from portal.responses import ErrorOut, documented
 from report.templating import render
 from schema.credentials import Principal
@@ -138,10 +138,10 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
     },
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
-async def post_return(request: Request, database: Database, principal: CurrentPrincipal) -> Any:
+async def post_return(request: Request, database: Database, principal: CurrentPrincipal, ip: ClientIp) -> Any:
     """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
     data, filename = await _body(request)  # read in full before any database work starts
-    receipt, agency = await database.run(_submit, data, filename, principal)
+    receipt, agency = await database.run(_submit, data, filename, principal, ip)
     out = ReceiptOut.of(receipt)
     if not receipt.accepted:
         message = render("receipts/verdict.txt.j2", receipt=receipt, agency=agency)
@@ -152,7 +152,9 @@ async def post_return(request: Request, database: Database, principal: CurrentPr
     return out
 
 
-def _submit(session: Session, data: bytes, filename: str | None, principal: Principal) -> tuple[Receipt, str | None]:
+def _submit(
+    session: Session, data: bytes, filename: str | None, principal: Principal, ip: str | None
+) -> tuple[Receipt, str | None]:
     """The receipt, and the name of the agency it is for (None when the file names none the roster knows)."""
     roster = current_roster(session)
     receipt = submit_return(
@@ -163,6 +165,7 @@ def _submit(session: Session, data: bytes, filename: str | None, principal: Prin
         actor=principal.actor,
         filename=filename,
         agency_id=principal.agency_id,
+        ip=ip,
     )
     agency = roster.agency(receipt.agency) if receipt.agency else None
     return receipt, agency.name if agency else None
