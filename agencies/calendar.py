@@ -35,6 +35,8 @@ class PeriodKind(StrEnum):
 _PERIOD_ID = re.compile(
     r"^(?P<year>[1-9]\d{3})-(?:(?P<half>H[12])|(?P<year_kind>Y)|Q(?P<quarter>[1-4])|M(?P<month>0?[1-9]|1[0-2]))$"
 )
+# The same rule without Python's group names, for a JSON Schema (the API's OpenAPI document).
+PERIOD_ID_PATTERN = re.sub(r"\?P<\w+>", "", _PERIOD_ID.pattern)
 
 
 class DayOfMonth(BaseModel):

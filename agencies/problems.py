@@ -26,6 +26,7 @@ class Severity(StrEnum):
 
 MESSAGES: dict[str, str] = {
     # the file as a whole
+    "file_not_found": "Không tìm thấy tệp: hãy kiểm tra lại tên tệp và thư mục.",
     "empty_file": "Tệp rỗng (0 byte). Hãy gửi lại tệp biểu mẫu đã điền.",
     "pdf_file": "Tệp là PDF, không phải bảng tính. Hãy gửi tệp biểu mẫu Excel (.xlsx) đã điền, không in ra PDF.",
     "not_a_spreadsheet": (

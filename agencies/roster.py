@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from agencies.bounds import shorten
 from agencies.calendar import DECREE_09_RULE, Period, PeriodKind, PeriodRule
 from agencies.errors import UserError
 from agencies.forms import Form
@@ -147,6 +148,16 @@ class Roster(BaseModel):
         found = [keys[k] for k in keys if wanted and wanted in k]
         found += [keys[k] for k in get_close_matches(wanted, list(keys), n=limit * 2, cutoff=0.5)]
         return list(dict.fromkeys(found))[:limit]
+
+    def require_agency(self, agency_id: str, hint: str = "") -> Agency:
+        """The agency of `agency_id`, or a 404 that names the nearest ids (and then `hint`, what to do)."""
+        agency = self.agency(agency_id)
+        if agency is not None:
+            return agency
+        nearest = self.nearest_agency_ids(agency_id)
+        guess = f" Có phải: {', '.join(nearest)}?" if nearest else ""
+        message = f"Mã đơn vị «{shorten(agency_id)}» không có trong danh sách đơn vị báo cáo.{guess}"
+        raise UserError("unknown_agency", f"{message} {hint}".rstrip(), status=404, field="agency")
 
     def group_of(self, agency_id: str) -> Group:
         return next(g for g in self.groups if any(a.id == agency_id for a in g.agencies))

@@ -17,7 +17,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from agencies.roster import Roster
-from agencies.states import ReturnStatus
+from report.templating import render
 from schema.database import configured_session
 from schema.faults import fault_of
 from schema.filing import Outcome, keep_claimed
@@ -26,18 +26,7 @@ from schema.recovery import finish_unfinished_uploads
 from schema.roster_store import current_roster
 from schema.settings import Settings
 
-RESULTS = {
-    "duplicate": "Trùng tệp đã nhận",
-    ReturnStatus.INVALID: ReturnStatus.INVALID.label,
-    "refused": "Bị từ chối",
-    "left": "Chưa xử lý xong; lần chạy sau sẽ xử lý lại",
-}
-
-
-def _result(outcome: Outcome) -> str:
-    if outcome.status == ReturnStatus.ACCEPTED and outcome.receipt is not None:
-        return f"Đã nhận, phiên bản {outcome.receipt.version}"
-    return RESULTS[outcome.status]
+RESULT = "receipts/result.txt.j2"
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
@@ -70,7 +59,7 @@ def claim_inbox(run: InboxRun, roster: Roster) -> list[Claimed]:
 def keep_file(item: Claimed, run: InboxRun, roster: Roster) -> Outcome:
     """Keep one file, check it, file it away with its sidecar; only a fault of the world fails (and retries)."""
     with configured_session() as session:
-        return keep_claimed(session, roster, run, item, log=get_run_logger())
+        return keep_claimed(session, roster, run, item, render, log=get_run_logger())
 
 
 @task(cache_policy=NO_CACHE)
@@ -83,8 +72,8 @@ def publish_arrivals(outcomes: list[Outcome], roster: Roster) -> None:
             {
                 "Đơn vị": agency.name if agency else "(chưa xác định)",
                 "Tệp": outcome.name,
-                "Kỳ": (outcome.receipt.period_id if outcome.receipt else None) or "",
-                "Kết quả": _result(outcome),
+                "Kỳ": (outcome.receipt.period if outcome.receipt else None) or "",
+                "Kết quả": render(RESULT, outcome=outcome.status, receipt=outcome.receipt),
                 "Lỗi": "; ".join(p.message for p in outcome.errors),
             }
         )

@@ -69,6 +69,11 @@ def document_date(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def capital(text: str) -> str:
+    """The text with its first letter upper-case and the rest as written: a phrase made to start a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def bullet(text: str) -> str:
     """A paragraph as a `- ` item, unless the officer already wrote a bullet."""
     text = text.strip()
@@ -81,10 +86,12 @@ def sentence_end(text: str, mark: str = ".") -> str:
     return text if text[-1:] in {".", ";", ":", "!", "?", "…"} else text + mark
 
 
-def local_time(moment: datetime) -> str:
-    """`14:05 ngày 05/07/2023`: a moment of the system, at the reporting time zone (Asia/Ho_Chi_Minh)."""
+def local_time(moment: datetime, seconds: bool = False) -> str:
+    """`14:05 ngày 05/07/2023` (`14:05:09 ngày …` with seconds): a moment of the system, at the reporting
+    time zone (Asia/Ho_Chi_Minh)."""
     local = moment.astimezone(REPORTING_TZ)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{clock} ngày {local:%d/%m/%Y}"
 
 
 FILTERS = {
@@ -94,6 +101,7 @@ FILTERS = {
     "million": million,
     "percent": percent,
     "document_date": document_date,
+    "capital": capital,
     "bullet": bullet,
     "sentence_end": sentence_end,
     "local_time": local_time,

@@ -19,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from agencies.bounds import AGENCY_ID_MAX, shorten
+from agencies.bounds import AGENCY_ID_MAX
 from agencies.errors import UserError
-from schema.models import Account, Agency, AuditEntry, Credential, WebSession, utc_now
+from schema.models import Account, AuditEntry, Credential, WebSession, utc_now
+from schema.roster_store import current_roster
 
 COORDINATOR_LOGIN = "coordinator"
 PASSWORD_MAX = 200  # characters a sign-in form accepts
@@ -70,8 +71,8 @@ def _end_sessions(session: Session, account_id: int, now: datetime) -> None:
 
 def issue_password(session: Session, actor: str, agency_id: str | None = None, ip: str | None = None) -> str:
     """A new password for the agency's account (or, with no agency, the coordinator's); shown once, kept hashed."""
-    if agency_id is not None and session.get(Agency, agency_id) is None:
-        raise UserError("agency_not_found", f"Không có đơn vị «{shorten(agency_id, 40)}» trong danh sách.", status=404)
+    if agency_id is not None:
+        current_roster(session).require_agency(agency_id)
     login = agency_id or COORDINATOR_LOGIN
     password = secrets.token_urlsafe(12)
     now = utc_now()

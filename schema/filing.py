@@ -6,7 +6,8 @@ killed mid-way leaves only untouched entries claimed. A sidecar appears whole or
 (written under a temporary name, then linked to its own), and names the entry as people can
 read it (`Claimed.shown`) while the entry keeps its own bytes as its name on disk. A link, an
 odd entry (fifo, device) and a file too large to read (past `Limits.unread_past`) are refused
-unread. An exception of the intake that is not a fault of the world is a bug in reading
+unread. The sidecar's wording is templates/receipts/sidecar.txt.j2, rendered by the function the
+caller hands in (`report.templating.render`: schema/ does not import report/). An exception of the intake that is not a fault of the world is a bug in reading
 that file: it goes to rejected/ as `internal_error`, its traceback to the log, and the run goes
 on. A fault of the world (database unreachable, pool exhausted, disk full: the 503s of
 schema/faults.py) is raised, and the file stays claimed for the next run.
@@ -24,12 +25,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from agencies.bounds import FILENAME_MAX
-from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import DEFAULT_LIMITS, Limits, read_local
 from agencies.problems import Problem, Severity
 from agencies.roster import Roster
@@ -53,6 +53,15 @@ REFUSALS = {
         "hãy báo quản trị hệ thống (kèm tên tệp), hoặc mở tệp, lưu lại đúng mẫu rồi gửi lại."
     ),
 }
+
+
+SIDECAR = "receipts/sidecar.txt.j2"
+
+
+class Render(Protocol):
+    """Renders a template of templates/ with its context: `report.templating.render`, handed down by the caller."""
+
+    def __call__(self, name: str, /, **context: Any) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -100,23 +109,13 @@ def read_claimed(run: InboxRun, item: Claimed, limits: Limits = DEFAULT_LIMITS) 
         return read_local(file, limits)
 
 
-def sidecar_text(name: str, receipt: Receipt, roster: Roster) -> str:
-    """What the coordinator reads beside a filed-away file (`name` as shown), in Vietnamese."""
-    agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
-    who = agency.name if agency else "chưa xác định đơn vị"
-    received = receipt.received_at.astimezone(REPORTING_TZ)
-    lines = [
-        f"Tệp: {name}",
-        f"Biên nhận #{receipt.return_id}, sha256 {receipt.sha256}, nhận lúc {received:%d/%m/%Y %H:%M:%S}",
-    ]
-    if receipt.duplicate:
-        lines.append(f"Trùng với tệp đã nhận trước đó ({who}, kỳ {receipt.period_id}); không tạo phiên bản mới.")
-    elif receipt.accepted:
-        lines.append(f"Đã nhận báo cáo của {who}, kỳ {receipt.period_id}, phiên bản {receipt.version}.")
-    else:
-        lines.append(f"Không hợp lệ ({who}); {len(receipt.errors)} lỗi cần sửa:")
-    lines += [f"- {p.message} ({p.code})" for p in receipt.problems]
-    return "\n".join(lines) + "\n"
+def sidecar_text(
+    render: Render, roster: Roster, name: str, receipt: Receipt | None = None, refusal: Problem | None = None
+) -> str:
+    """What the coordinator reads beside a filed-away file (`name` as shown): its receipt, or why it was refused."""
+    agency = roster.agency(receipt.agency) if receipt is not None and receipt.agency else None
+    context = {"file": name, "receipt": receipt, "agency": agency.name if agency else None, "refusal": refusal}
+    return render(SIDECAR, **context)
 
 
 def _names(name: str) -> Iterator[str]:
@@ -179,10 +178,10 @@ def _document(item: Claimed, problems: list[Problem], sha256: str | None, receip
     """The .json sidecar, for scripts: the receipt's fields, or a refusal with no receipt."""
     return {
         "file": item.shown,
-        "receipt": receipt.return_id if receipt else None,
+        "receipt": receipt.id if receipt else None,
         "sha256": sha256,
-        "agency": receipt.agency_id if receipt else item.agency_hint,
-        "period": receipt.period_id if receipt else None,
+        "agency": receipt.agency if receipt else item.agency_hint,
+        "period": receipt.period if receipt else None,
         "status": receipt.status if receipt else "refused",
         "version": receipt.version if receipt else None,
         "duplicate": receipt.duplicate if receipt else False,
@@ -190,9 +189,11 @@ def _document(item: Claimed, problems: list[Problem], sha256: str | None, receip
     }
 
 
-def refuse(run: InboxRun, item: Claimed, problem: Problem, sha256: str | None = None) -> Outcome:
+def refuse(
+    render: Render, roster: Roster, run: InboxRun, item: Claimed, problem: Problem, sha256: str | None = None
+) -> Outcome:
     """File the entry to rejected/ with no receipt: why, and what to do."""
-    text = f"Tệp: {item.shown}\nKhông nhận: {problem.message} ({problem.code})\n"
+    text = sidecar_text(render, roster, item.shown, refusal=problem)
     filed = file_away(run, item, REJECTED, text, _document(item, [problem], sha256))
     return Outcome(item.shown, item.agency_hint, filed, problems=[problem])
 
@@ -202,14 +203,16 @@ def keep_claimed(
     roster: Roster,
     run: InboxRun,
     item: Claimed,
+    render: Render,
     actor: str = "collect",
     log: logging.Logger | logging.LoggerAdapter = logger,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Outcome:
-    """Keep and check one claimed entry, then file it away; a fault of the world is raised, leaving it claimed."""
+    """Keep and check one claimed entry, then file it away with its sidecar (worded by `render`); a fault of the
+    world is raised, leaving it claimed."""
     data = read_claimed(run, item, limits)
     if isinstance(data, Problem):
-        return refuse(run, item, data)
+        return refuse(render, roster, run, item, data)
     try:
         receipt = submit_return(
             session,
@@ -229,8 +232,8 @@ def keep_claimed(
         if fault is None:  # a bug in reading this file
             log.exception("the intake failed on %s; filed to rejected/ as internal_error", item.shown)
         problem = Problem(code=fault.code, message=fault.message) if fault else _refusal("internal_error")
-        return refuse(run, item, problem, hashlib.sha256(data).hexdigest())
+        return refuse(render, roster, run, item, problem, hashlib.sha256(data).hexdigest())
     folder = PROCESSED if receipt.accepted else REJECTED
-    text = sidecar_text(item.shown, receipt, roster)
+    text = sidecar_text(render, roster, item.shown, receipt)
     filed = file_away(run, item, folder, text, _document(item, receipt.problems, receipt.sha256, receipt))
-    return Outcome(item.shown, receipt.agency_id, filed, receipt, receipt.problems)
+    return Outcome(item.shown, receipt.agency, filed, receipt, receipt.problems)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from agencies.errors import UserError
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 from schema.models import Period
@@ -21,10 +20,7 @@ class FilledForm:
 
 
 def form_for(roster: Roster, period: Period, agency_id: str) -> FilledForm:
-    if roster.agency(agency_id) is None:
-        raise UserError(
-            "agency_not_found", f"Không có đơn vị «{agency_id}» trong danh sách.", status=404, field="agency"
-        )
+    roster.require_agency(agency_id)
     deadline = period.deadline_for(roster.group_of(agency_id).id)
     context = FormContext.for_agency(roster, agency_id, period.id, (period.window_start, period.window_end), deadline)
     return FilledForm(f"{period.id}_{agency_id}.xlsx", build_form_workbook(context))

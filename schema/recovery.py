@@ -134,7 +134,7 @@ def finish_unfinished_uploads(
                 before.channel,
                 before.actor,
                 before.received_at.isoformat(),
-                outcome.return_id,
+                outcome.id,
                 outcome.status,
                 outcome.version,
             )

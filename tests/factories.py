@@ -135,10 +135,10 @@ def left_by_a_killed_run(session: Session, data: bytes, **fields) -> PendingUplo
 
 
 def ready_database(
-    url: str, roster: Roster, credentials_for: Iterable[str] = (), period: str = "2023-H1"
-) -> dict[str, str]:
+    url: str, roster: Roster, credentials_for: Iterable[str | None] = (), period: str = "2023-H1"
+) -> dict[str | None, str]:
     """A database of its own made ready as `phoihop init` and `period open 2023-H1` would: migrated, the
-    roster loaded, `period` open; and a credential for each agency named, returned by agency id."""
+    roster loaded, `period` open; and a credential for each agency named (None: the coordinator), by agency id."""
     from schema.credentials import issue_token
     from schema.database import make_engine, make_session_factory
     from schema.migrate import upgrade_to_head

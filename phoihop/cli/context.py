@@ -13,16 +13,16 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from agencies.bounds import shorten
-from agencies.calendar import REPORTING_TZ
 from agencies.errors import UserError
 from agencies.roster import Roster
 from phoihop.cli.logs import LazyLogFile
+from report.templating import render
 from schema.database import SCHEMA_REVISION, make_engine, make_session_factory, schema_revision
 from schema.recovery import Recovery, finish_unfinished_uploads
 from schema.roster_store import current_roster
@@ -62,31 +62,15 @@ def parse_day(text: str | None) -> date | None:
 
 def require_agency(roster: Roster, agency_id: str | None) -> None:
     """Unless `agency_id` (when given) is in the roster: a one-line reason naming the nearest ids."""
-    if agency_id is None or roster.agency(agency_id) is not None:
-        return
-    nearest = roster.nearest_agency_ids(agency_id)
-    hint = f" Có phải: {', '.join(nearest)}?" if nearest else ""
-    raise UserError(
-        "unknown_agency",
-        f"Mã đơn vị «{shorten(agency_id)}» không có trong danh sách đơn vị báo cáo.{hint} "
-        "Xem mọi mã đơn vị bằng «phoihop agencies».",
-        status=404,
-    )
+    if agency_id is not None:
+        roster.require_agency(agency_id, hint="Xem mọi mã đơn vị bằng «phoihop agencies».")
 
 
 def report_recovery(recovery: Recovery) -> None:
     """Tell (on stderr, so that `--json` stays clean) what became of uploads a killed run left."""
     for upload, receipt in recovery.finished:
-        if receipt.duplicate:
-            outcome = "trùng tệp đã nhận, không tạo phiên bản mới"
-        elif receipt.accepted:
-            outcome = f"đã nhận, phiên bản {receipt.version}"
-        else:
-            outcome = f"không hợp lệ, {len(receipt.errors)} lỗi (xem «phoihop history»)"
         err_console.print(
-            f"[cyan]↻[/] Đã hoàn tất tệp «{escape(upload.filename or upload.sha256[:12])}» nhận lúc "
-            f"{upload.received_at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M} (lần nhận trước bị dừng giữa chừng): "
-            f"biên nhận #{receipt.return_id}, {outcome}."
+            Text.assemble(("↻ ", "cyan"), render("receipts/recovered.txt.j2", upload=upload, receipt=receipt))
         )
     for upload in recovery.failed:
         err_console.print(

@@ -9,16 +9,18 @@ import typer
 from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
+from rich.text import Text
 
 from agencies.bounds import FILENAME_MAX, printable
 from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import read_local
-from agencies.problems import Problem
+from agencies.problems import Problem, problem
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
 from phoihop.cli.context import app_context, console, require_agency
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_unassigned, print_unfinished
+from report.templating import render
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import submit_return
 from schema.periods import get_period
@@ -65,26 +67,18 @@ def shown_path(path: Path) -> str:
     return text if len(text) <= FILENAME_MAX else "…" + text[-(FILENAME_MAX - 1) :]
 
 
-def _print_receipt(name: str, receipt: Receipt, roster: Roster) -> None:
-    agency = roster.agency(receipt.agency_id) if receipt.agency_id else None
-    received = receipt.received_at.astimezone(REPORTING_TZ)
-    stamp = f"biên nhận #{receipt.return_id}, sha256 {receipt.sha256[:12]}…, {received:%d/%m/%Y %H:%M}"
-    if receipt.duplicate:
-        console.print(f"[cyan]=[/] {escape(name)}: tệp này đã được nhận trước đó ({stamp}); không tạo phiên bản mới.")
-    if receipt.accepted:
-        if not receipt.duplicate:
-            console.print(
-                f"[green]✓[/] {escape(name)}: đã nhận báo cáo của {agency.name if agency else receipt.agency_id}, "
-                f"kỳ {receipt.period_id}, "
-                f"phiên bản {receipt.version} ({stamp})."
-            )
-        for warning in receipt.problems:
-            console.print(f"    [yellow]Lưu ý:[/] {escape(warning.message)}")
-        return
-    console.print(f"[red]✗[/] {escape(name)}: không hợp lệ, {len(receipt.problems)} lỗi cần sửa:")
-    for problem in receipt.problems:
-        console.print(f"    - {escape(problem.message)} [dim]({problem.code})[/]")
-    console.print(f"    Tệp gốc đã được lưu ({stamp}); sửa các lỗi trên rồi gửi lại.")
+MARKS = {"✓": "green", "✗": "red", "=": "cyan", "·": "magenta"}
+
+
+def print_receipt(roster: Roster, name: str, receipt: Receipt | None = None, refusal: Problem | None = None) -> None:
+    """A file's receipt, or why it was refused, as templates/receipts/receipt.txt.j2 words it; its mark in colour."""
+    agency = roster.agency(receipt.agency) if receipt is not None and receipt.agency else None
+    context = {"file": name, "receipt": receipt, "agency": agency.name if agency else None, "refusal": refusal}
+    text = Text(render("receipts/receipt.txt.j2", **context))
+    text.stylize(MARKS.get(text.plain[:1], ""), 0, 1)
+    text.highlight_regex(r"(?m)^    Lưu ý:", "yellow")
+    text.highlight_regex(r"(?m) \([a-z_]+\)$", "dim")
+    console.print(text)
 
 
 def submit(
@@ -100,15 +94,13 @@ def submit(
         require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
             if not path.is_file():
-                console.print(f"[red]✗[/] {escape(shown_path(path))}: không tìm thấy tệp.")
+                print_receipt(roster, shown_path(path), refusal=problem("file_not_found"))
                 refused += 1
                 continue
             with path.open("rb") as file:
                 data = read_local(file)  # past the bound (Limits.unread_past), not even read
             if isinstance(data, Problem):
-                console.print(
-                    f"[red]✗[/] {escape(shown_path(path))}: không nhận. {escape(data.message)} [dim]({data.code})[/]"
-                )
+                print_receipt(roster, shown_path(path), refusal=data)
                 refused += 1
                 continue
             receipt = submit_return(
@@ -120,7 +112,7 @@ def submit(
                 filename=path.name,
                 agency_id=agency,
             )
-            _print_receipt(shown_path(path), receipt, roster)
+            print_receipt(roster, shown_path(path), receipt)
             refused += not receipt.accepted
     if refused:
         raise typer.Exit(code=1)

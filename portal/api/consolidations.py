@@ -11,7 +11,7 @@ from agencies.bounds import ID_MAX
 from agencies.calendar import parse_period
 from portal.consolidation import read_consolidation, start_consolidation
 from portal.deps import ClientIp, Coordinator, Database
-from portal.responses import documented
+from portal.responses import ErrorOut, documented
 from schema.consolidations import ConsolidationView, latest_draft
 
 router = APIRouter(tags=["consolidation"])
@@ -28,6 +28,11 @@ PeriodId = Annotated[str, Path(description="mã kỳ báo cáo, ví dụ 2023-H1
     responses={
         202: {"description": "started: follow it at GET /api/v1/consolidations/{id}"},
         **documented(401, 403, 404, 422, 503),
+        503: {
+            "model": ErrorOut,
+            "description": "`flows_not_running`: no Prefect, or no runner serving the flows (start `phoihop serve`); "
+            "the consolidation is left failed. Or the database is busy or unavailable.",
+        },
     },
 )
 async def consolidate(period: PeriodId, request: Request, principal: Coordinator, ip: ClientIp) -> ConsolidationView:

@@ -1,27 +1,44 @@
-"""A period seen from the API: completeness (coordinator) and an agency withdrawing its return."""
+"""A period seen from the API: the list, an agency's pre-filled form, completeness (coordinator), a withdrawal."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.bounds import REASON_MAX
-from agencies.calendar import parse_period
+from agencies.bounds import AGENCY_ID_MAX, REASON_MAX
+from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
-from portal.deps import Coordinator, CurrentPrincipal, Database
+from portal.deps import ClientIp, Coordinator, CurrentPrincipal, Database
+from portal.responses import documented
 from schema.completeness import Completeness, completeness_document, period_completeness
 from schema.credentials import Principal
 from schema.models import Period
+from schema.period_forms import agency_form
 from schema.periods import get_period
 from schema.roster_store import current_roster
 from schema.unseen import unassigned_uploads, unfinished_uploads
 from schema.withdrawal import withdraw_return
 
 router = APIRouter(tags=["periods"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A period id in the path. The pattern documents it; the route checks it itself (parse_period), so that a
+# malformed id is answered with its own Vietnamese message: a 422 naming the field `period`.
+PeriodPath = Annotated[
+    str,
+    Path(
+        description="mã kỳ báo cáo: 2023-H1, 2023-H2, 2023-Y, 2023-Q1 hoặc 2023-M10",
+        examples=["2023-H1"],
+        json_schema_extra={"pattern": PERIOD_ID_PATTERN},
+    ),
+]
 
 
 class WithdrawalIn(BaseModel):
@@ -58,7 +75,7 @@ def _periods(session: Session, principal: Principal) -> list[PeriodOut]:
     ]
 
 
-@router.get("/periods", response_model=list[PeriodOut])
+@router.get("/periods", response_model=list[PeriodOut], responses=documented(401, 503))
 async def periods(database: Database, principal: CurrentPrincipal) -> list[PeriodOut]:
     """Các kỳ báo cáo (mới nhất trước): thời gian lấy số liệu, hạn gửi của đơn vị, trạng thái."""
     return await database.run(_periods, principal)
@@ -69,22 +86,77 @@ def _period_id(text: str) -> str:
     return parse_period(text).id
 
 
+def _form_agency(principal: Principal, wanted: str | None) -> str:
+    """Whose form: an agency's own (asking for another's is a 403); the coordinator names the agency."""
+    if principal.agency_id is not None:
+        if wanted is not None and wanted != principal.agency_id:
+            raise UserError("forbidden", "Đơn vị chỉ tải được biểu mẫu của chính mình.", status=403, field="agency")
+        return principal.agency_id
+    if wanted is None:
+        raise UserError(
+            "agency_required",
+            "Hãy cho biết mã đơn vị cần tải biểu mẫu: ?agency=<mã đơn vị>.",
+            status=422,
+            field="agency",
+        )
+    return wanted
+
+
+@router.get(
+    "/periods/{period}/form",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "biểu mẫu Excel điền sẵn của đơn vị cho kỳ này (tệp `2023-H1_police.xlsx`)",
+        },
+        **documented(401, 403, 404, 422, 503),
+    },
+)
+async def form(
+    period: PeriodPath,
+    database: Database,
+    principal: CurrentPrincipal,
+    agency: Annotated[
+        str | None,
+        Query(max_length=AGENCY_ID_MAX, description="mã đơn vị (chỉ cơ quan tổng hợp; đơn vị tải biểu mẫu của mình)"),
+    ] = None,
+) -> Response:
+    """Biểu mẫu Excel điền sẵn của đơn vị cho kỳ báo cáo: đơn vị tải biểu mẫu của mình, cơ quan tổng hợp của
+    đơn vị bất kỳ (`?agency=`)."""
+    period_id = _period_id(period)
+    filled = await database.run(agency_form, period_id, _form_agency(principal, agency))
+    disposition = f'attachment; filename="{filled.filename}"'
+    return Response(filled.content, media_type=XLSX, headers={"Content-Disposition": disposition})
+
+
 def _completeness(session: Session, period_id: str) -> Completeness:
     row = get_period(session, period_id)
     states = period_completeness(session, current_roster(session), row)
     return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
 
 
-@router.get("/periods/{period}/completeness", response_model=Completeness)
-async def completeness(period: str, database: Database, _: Coordinator) -> Completeness:
+@router.get(
+    "/periods/{period}/completeness",
+    response_model=Completeness,
+    responses=documented(401, 403, 404, 422, 503),
+)
+async def completeness(period: PeriodPath, database: Database, _: Coordinator) -> Completeness:
     """Tình hình gửi báo cáo của các đơn vị trong kỳ (chỉ cơ quan tổng hợp)."""
     return await database.run(_completeness, _period_id(period))
 
 
-@router.post("/periods/{period}/withdrawal", response_model=WithdrawalOut)
-async def withdraw(period: str, body: WithdrawalIn, database: Database, principal: CurrentPrincipal) -> WithdrawalOut:
+@router.post(
+    "/periods/{period}/withdrawal",
+    response_model=WithdrawalOut,
+    responses=documented(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def withdraw(
+    period: PeriodPath, body: WithdrawalIn, database: Database, principal: CurrentPrincipal, ip: ClientIp
+) -> WithdrawalOut:
     """Đơn vị rút báo cáo hiện hành của mình trong kỳ; báo cáo vẫn được lưu và đánh dấu đã rút."""
     if principal.agency_id is None:
         raise UserError("forbidden", "Chỉ đơn vị gửi báo cáo mới rút được báo cáo của mình.", status=403)
-    row = await database.run(withdraw_return, principal.agency_id, _period_id(period), principal.actor, body.reason)
+    period_id = _period_id(period)
+    row = await database.run(withdraw_return, principal.agency_id, period_id, principal.actor, body.reason, ip)
     return WithdrawalOut(id=row.id, version=row.version, status=row.status)

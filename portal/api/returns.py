@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import Field, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agencies.bounds import ID_MAX
-from agencies.calendar import parse_period
+from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS
-from agencies.problems import Problem, Severity
-from agencies.states import ReturnStatus
+from agencies.problems import Problem
 from portal.body_limit import BodyTooLarge, too_large
-from portal.deps import CurrentPrincipal, Database
+from portal.deps import ClientIp, CurrentPrincipal, Database
+from portal.responses import ErrorOut, documented
+from report.templating import render
 from schema.credentials import Principal
 from schema.intake import submit_return
 from schema.models import Return
@@ -31,37 +31,24 @@ router = APIRouter(tags=["returns"])
 log = logging.getLogger(__name__)
 
 
-class ReceiptOut(BaseModel):
-    id: int
-    version: int | None
-    sha256: str
-    received_at: datetime
-    agency: str | None
-    period: str | None
-    status: ReturnStatus
-    duplicate: bool = False
-    warnings: list[Problem] = []
-    errors: list[Problem] = []  # why it was refused: every problem, with its sheet and cell or field
+class ReceiptOut(Receipt):
+    """The receipt as the API answers it (DESIGN §5): its problems split into `errors` (why it was refused,
+    each with its sheet and cell or field) and `warnings`."""
+
+    problems: list[Problem] = Field(default_factory=list, exclude=True)
+    errors = computed_field(Receipt.errors)
+    warnings = computed_field(Receipt.warnings)
+
+    @classmethod
+    def of(cls, receipt: Receipt) -> ReceiptOut:
+        return cls.model_validate(receipt, from_attributes=True)
 
 
-class RefusalOut(BaseModel):
+class RefusalOut(ErrorOut):
+    """422: the return was kept but refused (code `invalid_return`); every error, and its receipt."""
+
     errors: list[Problem]
     receipt: ReceiptOut
-
-
-def _receipt(receipt: Receipt) -> ReceiptOut:
-    return ReceiptOut(
-        id=receipt.return_id,
-        version=receipt.version,
-        sha256=receipt.sha256,
-        received_at=receipt.received_at,
-        agency=receipt.agency_id,
-        period=receipt.period_id,
-        status=receipt.status,
-        duplicate=receipt.duplicate,
-        warnings=[p for p in receipt.problems if p.severity is Severity.WARNING],
-        errors=receipt.errors,
-    )
 
 
 # The upload's body, for the OpenAPI document: the handler reads it itself (so that it is bounded).
@@ -72,6 +59,7 @@ UPLOAD_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
+                "additionalProperties": False,  # one part, the file (the handler reads no other field)
                 "properties": {
                     "file": {
                         "type": "string",
@@ -145,36 +133,42 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
     response_model=ReceiptOut,
     responses={
         200: {"model": ReceiptOut, "description": "the same file was already received"},
-        413: {"description": "the file is larger than the limit; nothing is kept"},
-        422: {"model": RefusalOut},
-        503: {"description": "busy or the database is unavailable; send again after Retry-After seconds"},
+        422: {"model": RefusalOut, "description": "the return is refused: every error; the file is kept"},
+        **documented(400, 401, 413, 503),
     },
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
-async def post_return(request: Request, database: Database, principal: CurrentPrincipal) -> Any:
+async def post_return(request: Request, database: Database, principal: CurrentPrincipal, ip: ClientIp) -> Any:
     """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
     data, filename = await _body(request)  # read in full before any database work starts
-    receipt = await database.run(_submit, data, filename, principal)
-    out = _receipt(receipt)
+    receipt, agency = await database.run(_submit, data, filename, principal, ip)
+    out = ReceiptOut.of(receipt)
     if not receipt.accepted:
-        errors = [p for p in receipt.errors]
-        refusal = RefusalOut(errors=errors, receipt=out)
+        message = render("receipts/verdict.txt.j2", receipt=receipt, agency=agency)
+        refusal = RefusalOut(code="invalid_return", message=message, errors=receipt.errors, receipt=out)
         return JSONResponse(refusal.model_dump(mode="json"), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     if receipt.duplicate:
         return JSONResponse(out.model_dump(mode="json"), status_code=status.HTTP_200_OK)
     return out
 
 
-def _submit(session: Session, data: bytes, filename: str | None, principal: Principal) -> Receipt:
-    return submit_return(
+def _submit(
+    session: Session, data: bytes, filename: str | None, principal: Principal, ip: str | None
+) -> tuple[Receipt, str | None]:
+    """The receipt, and the name of the agency it is for (None when the file names none the roster knows)."""
+    roster = current_roster(session)
+    receipt = submit_return(
         session,
-        current_roster(session),
+        roster,
         data,
         channel="api",
         actor=principal.actor,
         filename=filename,
         agency_id=principal.agency_id,
+        ip=ip,
     )
+    agency = roster.agency(receipt.agency) if receipt.agency else None
+    return receipt, agency.name if agency else None
 
 
 def _own_receipt(session: Session, return_id: int, principal: Principal) -> Receipt | None:
@@ -197,20 +191,26 @@ def _own_receipts(session: Session, principal: Principal, period: str | None) ->
     return [receipt_of(row) for row in session.scalars(query)]
 
 
-@router.get("/returns", response_model=list[ReceiptOut])
+@router.get("/returns", response_model=list[ReceiptOut], responses=documented(401, 422, 503))
 async def list_returns(
     database: Database,
     principal: CurrentPrincipal,
-    period: Annotated[str | None, Query(description="chỉ các lần gửi của kỳ này, ví dụ 2023-H1")] = None,
+    period: Annotated[
+        str | None,
+        Query(
+            description="chỉ các lần gửi của kỳ này, ví dụ 2023-H1",
+            json_schema_extra={"pattern": PERIOD_ID_PATTERN},
+        ),
+    ] = None,
 ) -> list[ReceiptOut]:
     """Các lần gửi của đơn vị (mới nhất trước); cơ quan tổng hợp thấy mọi đơn vị."""
-    return [_receipt(r) for r in await database.run(_own_receipts, principal, period)]
+    return [ReceiptOut.of(r) for r in await database.run(_own_receipts, principal, period)]
 
 
-@router.get("/returns/{return_id}", response_model=ReceiptOut)
+@router.get("/returns/{return_id}", response_model=ReceiptOut, responses=documented(401, 404, 422, 503))
 async def get_return(return_id: ReturnId, database: Database, principal: CurrentPrincipal) -> ReceiptOut:
     """Biên nhận của một lần gửi; đơn vị chỉ xem được báo cáo của mình."""
     receipt = await database.run(_own_receipt, return_id, principal)
     if receipt is None:  # another agency's receipt is answered as if it did not exist
         raise UserError("receipt_not_found", f"Không có biên nhận số {return_id} của đơn vị.", status=404)
-    return _receipt(receipt)
+    return ReceiptOut.of(receipt)

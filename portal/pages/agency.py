@@ -121,7 +121,7 @@ async def upload_return(
     finally:
         await form.close()
     receipt = await database.run(_submit, data, filename, viewer, ip)
-    return go(f"/agency/returns/{receipt.return_id}")
+    return go(f"/agency/returns/{receipt.id}")
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ async def submit_online(
             document["narrative"][key.removeprefix("narrative:")] = paragraphs
     data = json.dumps(document, ensure_ascii=False).encode()
     receipt = await database.run(_submit, data, None, viewer, ip)
-    return go(f"/agency/returns/{receipt.return_id}")
+    return go(f"/agency/returns/{receipt.id}")
 
 
 def _own_receipt(session: Session, viewer: Viewer, return_id: int) -> tuple[str, Receipt, Return]:

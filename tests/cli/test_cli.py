@@ -129,7 +129,7 @@ def test_another_agencys_form_and_a_word_file_are_refused(cycle: Path, database_
         (["period", "open", "2023-H1"], "đã được mở từ trước"),
         (["period", "open", "2023-H2", "--deadline", "2023-12-10"], "phải sau ngày chốt số liệu 14/12/2023"),
         (["period", "open", "2023-H2", "--deadline", "18/12/2023"], "dùng dạng YYYY-MM-DD"),
-        (["submit", "khong-co.xlsx"], "không tìm thấy tệp"),
+        (["submit", "khong-co.xlsx"], "Không tìm thấy tệp"),
         (["submit", "x.xlsx", "--agency", "ghost"], "Mã đơn vị «ghost»"),
     ],
 )

@@ -70,7 +70,7 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
         by_file["police.xlsx"]["Đơn vị"] == "Công an tỉnh Hưng Yên"
         and by_file["police.xlsx"]["Kết quả"] == "Đã nhận, phiên bản 1"
     )
-    assert by_file["vnpt.xlsx"]["Kết quả"] == "Không hợp lệ" and "số âm" in by_file["vnpt.xlsx"]["Lỗi"]
+    assert by_file["vnpt.xlsx"]["Kết quả"] == "Không hợp lệ, 1 lỗi" and "số âm" in by_file["vnpt.xlsx"]["Lỗi"]
     assert by_file["bao-cao.pdf"]["Đơn vị"] == "(chưa xác định)"
 
     assert collect(inbox=str(inbox)) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
@@ -122,7 +122,7 @@ def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
         assert rows[name]["Kết quả"] == "Bị từ chối" and "liên kết" in rows[name]["Lỗi"], name
     assert rows["tai-lieu"]["Đơn vị"] == "Công an tỉnh Hưng Yên", "a link in an agency folder is reported for it"
     assert rows["cursed.pdf"]["Kết quả"] == "Bị từ chối" and "lỗi nội bộ" in rows["cursed.pdf"]["Lỗi"]
-    assert rows["overflow.json"]["Kết quả"] in ("Bị từ chối", "Không hợp lệ") and rows["overflow.json"]["Lỗi"]
+    assert rows["overflow.json"]["Kết quả"].startswith(("Bị từ chối", "Không hợp lệ")) and rows["overflow.json"]["Lỗi"]
 
 
 def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(

@@ -22,7 +22,9 @@ def screenshots_dir() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API keeps an event loop running in this thread while it is open, and a
+# later test's asyncio.run() would find it.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
         message = f"no browser at {CHROMIUM}: `apt-get install chromium` (.ci/run does)"

@@ -1,12 +1,15 @@
 """The API served for real, by uvicorn in its own process on loopback, against the test database."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.live_server import live_server
+from agencies.roster import Roster
+from tests.factories import ready_database
+from tests.live_server import LiveServer, live_server
 from tests.portal.browser import chromium  # noqa: F401 — the browser fixture of the portal's tests
 from tests.portal.portal_user import PortalUser
 
@@ -40,3 +43,24 @@ def people(api_url: str) -> Iterator[Callable[[], PortalUser]]:
     yield new
     for user in made:
         user.close()
+
+
+@dataclass(frozen=True)
+class ReadyApi:
+    """A server of its own on a fresh ready database (2023-H1 open), with the credentials of police (agency A),
+    customs (agency B) and the coordinator."""
+
+    server: LiveServer
+    tokens: dict[str | None, str]
+
+    def headers(self, agency: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[agency]}"}
+
+
+@pytest.fixture(scope="module")
+def ready_api(tmp_path_factory: pytest.TempPathFactory, roster: Roster) -> Iterator[ReadyApi]:
+    folder = tmp_path_factory.mktemp("ready-api")
+    url = f"sqlite:///{folder / 'phoihop.db'}"
+    tokens = ready_database(url, roster, credentials_for=["police", "customs", None])
+    with live_server(url, folder / "server.log") as server:
+        yield ReadyApi(server, tokens)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from portal.app import create_app
 from schema.credentials import issue_token
-from schema.models import Blob, Return
+from schema.models import AuditEntry, Blob, Return
 from schema.recovery import MAX_ATTEMPTS
 from schema.unseen import unfinished_reason
 from tests.factories import POLICE_FIGURES, filled_form, json_return, left_by_a_killed_run
@@ -41,6 +41,8 @@ def test_an_agency_uploads_its_form_and_gets_a_receipt(http: httpx.Client, loade
     assert set(receipt) >= {"id", "version", "sha256", "received_at"}
     row = loaded.get(Return, receipt["id"])
     assert row.channel == "api" and row.actor == "api:police" and row.filename == "bao-cao.xlsx"
+    audited = loaded.scalars(select(AuditEntry.ip).where(AuditEntry.return_id == receipt["id"])).all()
+    assert audited and set(audited) == {"127.0.0.1"}, "the audit log says where the upload came from"
 
     again = upload(http, token, data)
     assert again.status_code == 200 and again.json()["id"] == receipt["id"] and again.json()["duplicate"]
@@ -58,6 +60,7 @@ def test_errors_come_back_as_422_with_cells_and_the_file_is_kept(
     response = upload(http, token, data)
     assert response.status_code == 422
     body = response.json()
+    assert body["code"] == "invalid_return" and body["message"].startswith("Không hợp lệ, 2 lỗi cần sửa")
     assert sorted(e["code"] for e in body["errors"]) == ["negative", "not_a_number"]
     assert all(
         e["sheet"] == "Số liệu" and e["cell"].startswith("D") and e["cell"] in e["message"] for e in body["errors"]
@@ -112,6 +115,8 @@ def test_the_coordinator_sees_completeness_and_an_agency_withdraws(
 
     withdrawn = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={"reason": "gửi nhầm"})
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    action = select(AuditEntry.ip).where(AuditEntry.action == "withdrawn", AuditEntry.agency_id == "police")
+    assert loaded.scalars(action).all() == ["127.0.0.1"]
     states = http.get("/api/v1/periods/2023-H1/completeness", headers=bearer(coordinator)).json()["agencies"]
     assert next(a for a in states if a["agency"] == "police")["state"] == "withdrawn"
     again = http.post("/api/v1/periods/2023-H1/withdrawal", headers=bearer(police), json={})

@@ -127,7 +127,7 @@ def roles(api_url: str, loaded: Session, roster: Roster) -> dict[str, Any]:
         form = filled_form(roster, agency, figures=samples.returns[agency].figures)
         receipt = submit_return(loaded, roster, form, channel="cli", actor="test", agency_id=agency)
         assert receipt.accepted
-        returns[role] = receipt.return_id
+        returns[role] = receipt.id
     users = {role: PortalUser(api_url) for role in ROLES}
     for role, login in (("agency_a", "police"), ("agency_b", "customs"), ("coordinator", None)):
         password = issue_password(loaded, "test", login)

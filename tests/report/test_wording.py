@@ -1,8 +1,20 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from report.wording import bullet, compare, count, document_date, million, money, number, percent, sentence_end
+from report.wording import (
+    bullet,
+    capital,
+    compare,
+    count,
+    document_date,
+    local_time,
+    million,
+    money,
+    number,
+    percent,
+    sentence_end,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +75,17 @@ def test_bullets_and_sentence_ends() -> None:
     assert bullet("+ Ý phụ") == "+ Ý phụ"
     assert sentence_end("Không dấu chấm") == "Không dấu chấm."
     assert sentence_end("Có dấu chấm phẩy;") == "Có dấu chấm phẩy;"
+
+
+def test_a_moment_reads_on_the_provinces_clock() -> None:
+    late_evening = datetime(2023, 6, 18, 17, 5, 9, tzinfo=UTC)  # past midnight in Hưng Yên: the next day
+    assert local_time(late_evening) == "00:05 ngày 19/06/2023"
+    assert local_time(late_evening, seconds=True) == "00:05:09 ngày 19/06/2023"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("đã nhận báo cáo của UBND", "Đã nhận báo cáo của UBND"), ("«x»", "«x»"), ("", "")],
+)
+def test_capital_starts_a_sentence_and_keeps_the_rest(text: str, shown: str) -> None:
+    assert capital(text) == shown

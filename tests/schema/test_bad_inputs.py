@@ -220,7 +220,7 @@ def test_bad_input_is_refused_precisely_and_kept(loaded: Session, roster: Roster
         assert (error.cell or error.field) in error.message
     stored = loaded.get(Blob, hashlib.sha256(data).hexdigest())
     assert stored is not None and stored.content == data and stored.size == len(data)
-    row = loaded.get(Return, receipt.return_id)
+    row = loaded.get(Return, receipt.id)
     assert row.status == "invalid" and row.sha256 == receipt.sha256 and row.version is None
     assert [p["code"] for p in row.problems if p["severity"] == "error"] == [code]
 

@@ -76,7 +76,7 @@ def test_the_same_file_sent_ten_times_at_once_is_one_version(loaded: Session, en
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         receipts = list(pool.map(send, range(10)))
-    assert {r.return_id for r in receipts} == {receipts[0].return_id}
+    assert {r.id for r in receipts} == {receipts[0].id}
     assert sum(not r.duplicate for r in receipts) == 1
     loaded.expire_all()
     assert loaded.scalar(select(func.count()).select_from(Return)) == 1

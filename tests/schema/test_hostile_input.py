@@ -40,7 +40,7 @@ def submit(session: Session, roster: Roster, data: bytes, filename: str | None =
 def assert_kept_and_invalid(session: Session, receipt, data: bytes) -> Return:
     stored = session.get(Blob, hashlib.sha256(data).hexdigest())
     assert stored is not None and stored.size == len(data) and stored.content == data
-    row = session.get(Return, receipt.return_id)
+    row = session.get(Return, receipt.id)
     assert row.status == "invalid" and row.version is None and row.agency_id == "police"
     assert [p["code"] for p in row.problems if p["severity"] == "error"] == [p.code for p in receipt.errors]
     assert_printable(row)
@@ -131,12 +131,12 @@ def test_a_bound_admits_its_limit_and_refuses_one_past(loaded: Session, roster: 
     if name == "problems listed":
         assert len(receipt.errors) == 100 + past
     if name == "form reference" and not past:  # kept whole in its column, on PostgreSQL too
-        assert loaded.get(Return, receipt.return_id).form_ref == "p" * FORM_REF_MAX
+        assert loaded.get(Return, receipt.id).form_ref == "p" * FORM_REF_MAX
 
 
 def test_an_accepted_figure_at_the_ceiling_is_kept_exactly(loaded: Session, roster: Roster) -> None:
     data = as_json(police_document(indicators={**POLICE_FIGURES, "fraud_damage": NUMBER_MAX}))
-    row = loaded.get(Return, submit(loaded, roster, data).return_id)
+    row = loaded.get(Return, submit(loaded, roster, data).id)
     value = next(v.value for v in row.values if v.code == "fraud_damage")
     assert value == NUMBER_MAX and int(value) == 10**15
 
@@ -146,17 +146,17 @@ def test_a_file_name_is_kept_for_display_only(loaded: Session, roster: Roster) -
     hostile = "C:\\Users\\can-bo\\..\\" + "/tmp/" * 1000 + "\x1b[31m" + "bao-cao-" * 1200 + ".xlsx"
     receipt = submit(loaded, roster, data, filename=hostile)
     assert receipt.accepted
-    kept = loaded.get(Return, receipt.return_id).filename
+    kept = loaded.get(Return, receipt.id).filename
     assert len(kept) == FILENAME_MAX and kept.endswith("….xlsx") and kept.startswith("[31mbao-cao-bao-cao")
     assert not {"/", "\\", "\x1b"} & set(kept)
 
     exact = "a" * (FILENAME_MAX - 5) + ".xlsx"
     again = submit(loaded, roster, police_form(fraud_cases=5), filename=exact)
-    assert loaded.get(Return, again.return_id).filename == exact
+    assert loaded.get(Return, again.id).filename == exact
 
     not_utf8 = os.fsdecode(b"/home/can-bo/b\xe1o-c\xe1o.xlsx")  # Latin-1 bytes: lone surrogates in Python
     latin = submit(loaded, roster, police_form(fraud_cases=6), filename=not_utf8)
-    assert latin.accepted and loaded.get(Return, latin.return_id).filename == "b\ufffdo-c\ufffdo.xlsx"
+    assert latin.accepted and loaded.get(Return, latin.id).filename == "b\ufffdo-c\ufffdo.xlsx"
 
 
 def test_an_empty_unknown_section_is_no_crash(loaded: Session, roster: Roster) -> None:

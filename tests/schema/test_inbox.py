@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from agencies.errors import UserError
 from agencies.file_safety import DEFAULT_LIMITS, Limits
 from agencies.roster import Roster
+from report.templating import render
 from schema.database import make_engine, make_session_factory
 from schema.filing import Outcome, keep_claimed
 from schema.inbox import PROCESSED, PROCESSING, REJECTED, InboxRun, claim_files
@@ -40,7 +41,7 @@ from tests.small_disk import fill, small_disk
 def process(inbox: Path, engine: Engine, roster: Roster) -> list[Outcome]:
     """What one collect run does, without Prefect: hold the folder, claim, keep and file away each file."""
     with InboxRun(inbox) as run, make_session_factory(engine)() as session:
-        return [keep_claimed(session, roster, run, item) for item in claim_files(run, roster)]
+        return [keep_claimed(session, roster, run, item, render) for item in claim_files(run, roster)]
 
 
 def sidecar(path: Path) -> tuple[str, dict]:
@@ -84,10 +85,12 @@ def test_a_mixed_folder_is_sorted_with_sidecars(
 
     sidecars = {p.name: p.read_text(encoding="utf-8") for p in (inbox / PROCESSED).glob("*.txt")}
     texts = sorted(sidecars.values())
-    assert sum("phiên bản 1" in t for t in texts) == 2 and sum("Trùng với tệp đã nhận" in t for t in texts) == 1
+    assert sum("\nĐã nhận báo cáo" in t and "phiên bản 1" in t for t in texts) == 2
+    assert sum("\nTrùng với tệp đã nhận" in t for t in texts) == 1
     assert "Chi cục Hải quan Hưng Yên" in sidecars["hq.xlsx.txt"]
     refusal = (inbox / REJECTED / "loi.xlsx.txt").read_text(encoding="utf-8")
-    assert "Không hợp lệ (Cục Quản lý thị trường tỉnh Hưng Yên)" in refusal and "Trang «Số liệu», ô D" in refusal
+    assert "Không hợp lệ, 1 lỗi cần sửa (báo cáo của Cục Quản lý thị trường tỉnh Hưng Yên" in refusal
+    assert "Trang «Số liệu», ô D" in refusal
     assert loaded.scalar(select(func.count()).select_from(Return)) == 4, "the duplicate makes no row"
 
     assert process(inbox, engine, roster) == [], "a second run finds nothing new"
@@ -282,7 +285,7 @@ def test_a_database_fault_leaves_the_file_claimed_for_the_next_run(roster: Roste
     with InboxRun(inbox) as run, make_session_factory(read_only)() as session:
         (item,) = claim_files(run, roster)
         with pytest.raises(OperationalError, match="readonly"):
-            keep_claimed(session, roster, run, item)
+            keep_claimed(session, roster, run, item, render)
         assert item.path.exists()
     read_only.dispose()
     assert filed(inbox / PROCESSED) == filed(inbox / REJECTED) == [] and not nothing_claimed(inbox)
@@ -353,7 +356,7 @@ def test_a_sidecar_the_full_disk_refuses_leaves_nothing_half_written(
             (item,) = claim_files(run, roster)
             filler = fill(disk)
             with pytest.raises(OSError, match="No space left"):
-                keep_claimed(session, roster, run, item)
+                keep_claimed(session, roster, run, item, render)
         assert os.listdir(inbox / REJECTED) == [] and not nothing_claimed(inbox)
 
         filler.unlink()
@@ -384,7 +387,9 @@ def test_a_file_past_the_read_bound_is_refused_unread(
     with open(inbox / "police" / "anh-chup.xlsx", "wb") as big:
         big.truncate(size)
     with InboxRun(inbox) as run, make_session_factory(engine)() as session:
-        (outcome,) = [keep_claimed(session, roster, run, item, limits=limits) for item in claim_files(run, roster)]
+        (outcome,) = [
+            keep_claimed(session, roster, run, item, render, limits=limits) for item in claim_files(run, roster)
+        ]
 
     assert outcome.status == ("invalid" if read else "refused") and outcome.filed == inbox / REJECTED / "anh-chup.xlsx"
     assert [p.code for p in outcome.errors] == ["file_too_large"] and said in outcome.errors[0].message

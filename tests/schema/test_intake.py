@@ -24,7 +24,7 @@ def test_an_accepted_return_is_version_1_with_values_and_cells(loaded: Session, 
     receipt = submit(loaded, roster, data, agency_id="police")
     assert receipt.accepted and receipt.version == 1 and not receipt.duplicate
     assert receipt.sha256 == hashlib.sha256(data).hexdigest()
-    row = loaded.get(Return, receipt.return_id)
+    row = loaded.get(Return, receipt.id)
     assert (row.agency_id, row.period_id, row.form_ref, row.status) == ("police", "2023-H1", "police@1", "accepted")
     assert row.narrative == {"activities": ["Đã phát hiện 22 trường hợp."]}
     values = {v.code: (v.value, v.sheet, v.cell) for v in row.values}
@@ -37,7 +37,7 @@ def test_a_resubmission_is_version_2_and_version_1_is_kept(loaded: Session, rost
     first = submit(loaded, roster, filled_form(roster, "police", figures=POLICE_FIGURES))
     second = submit(loaded, roster, filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": 5}))
     assert (first.version, second.version) == (1, 2)
-    old, new = loaded.get(Return, first.return_id), loaded.get(Return, second.return_id)
+    old, new = loaded.get(Return, first.id), loaded.get(Return, second.id)
     loaded.refresh(old)
     assert (old.status, new.status) == ("superseded", "accepted")
     assert {v.code: v.value for v in old.values}["fraud_cases"] == 4
@@ -50,7 +50,7 @@ def test_an_identical_reupload_creates_no_version(loaded: Session, roster: Roste
     data = filled_form(roster, "police", figures=POLICE_FIGURES)
     first = submit(loaded, roster, data)
     again = submit(loaded, roster, data)
-    assert again.duplicate and again.return_id == first.return_id and again.version == 1
+    assert again.duplicate and again.id == first.id and again.version == 1
     assert loaded.scalar(select(func.count()).select_from(Return)) == 1
     assert loaded.scalar(select(func.count()).select_from(Blob)) == 1
     assert loaded.scalar(select(func.count()).where(AuditEntry.action == "duplicate")) == 1
@@ -91,7 +91,7 @@ def test_bad_input_is_refused_but_its_bytes_are_kept(loaded: Session, roster: Ro
         assert code in [p.code for p in receipt.problems], name
         assert receipt.version is None, name
         assert loaded.get(Blob, hashlib.sha256(data).hexdigest()).content == data, name
-        row = loaded.get(Return, receipt.return_id)
+        row = loaded.get(Return, receipt.id)
         assert row.status == "invalid" and row.problems, name
     assert loaded.scalar(select(func.count()).select_from(ReturnValue)) == 0
     wrong_period = loaded.scalars(select(Return).where(Return.claimed_period == "2022-H2")).one()
@@ -103,7 +103,7 @@ def test_bad_input_is_refused_but_its_bytes_are_kept(loaded: Session, roster: Ro
 def test_a_refused_upload_does_not_disturb_the_accepted_version(loaded: Session, roster: Roster) -> None:
     good = submit(loaded, roster, filled_form(roster, "police", figures=POLICE_FIGURES))
     submit(loaded, roster, filled_form(roster, "police", figures={**POLICE_FIGURES, "fraud_cases": -4}))
-    assert loaded.get(Return, good.return_id).status == "accepted"
+    assert loaded.get(Return, good.id).status == "accepted"
 
 
 def test_a_closed_period_takes_no_returns(loaded: Session, roster: Roster) -> None:
@@ -117,7 +117,7 @@ def test_a_closed_period_takes_no_returns(loaded: Session, roster: Roster) -> No
 def test_json_returns_share_the_intake(loaded: Session, roster: Roster) -> None:
     receipt = submit(loaded, roster, json_return("customs", "2023-H1", "customs@1", {"violation_cases": 0}))
     assert receipt.accepted and receipt.version == 1
-    row = loaded.get(Return, receipt.return_id)
+    row = loaded.get(Return, receipt.id)
     assert row.format == "json" and [(v.code, v.field) for v in row.values] == [
         ("violation_cases", "indicators.violation_cases")
     ]
@@ -127,7 +127,7 @@ def test_withdrawal_keeps_the_return_and_a_resend_is_a_new_version(loaded: Sessi
     data = filled_form(roster, "police", figures=POLICE_FIGURES)
     first = submit(loaded, roster, data)
     row = withdraw_return(loaded, "police", "2023-H1", "api:police", "gửi nhầm")
-    assert row.id == first.return_id and row.status == "withdrawn"
+    assert row.id == first.id and row.status == "withdrawn"
     assert loaded.get(Blob, first.sha256).content == data, "withdrawn, not deleted"
     with pytest.raises(WithdrawError, match="không có báo cáo hợp lệ"):
         withdraw_return(loaded, "police", "2023-H1", "api:police")

@@ -115,7 +115,7 @@ def test_messy_but_acceptable_files_are_accepted_with_the_right_values(
     receipt = submit_return(loaded, roster, build(roster), channel="cli", actor="test", agency_id="police")
     assert receipt.accepted, [p.message for p in receipt.problems]
     assert {p.code for p in receipt.problems} == warnings
-    row = loaded.get(Return, receipt.return_id)
+    row = loaded.get(Return, receipt.id)
     assert {v.code: v.value for v in row.values} == {**POLICE_FIGURES, **changed}
     assert row.narrative["activities"][:2] == NARRATIVE["activities"]
 
@@ -123,7 +123,7 @@ def test_messy_but_acceptable_files_are_accepted_with_the_right_values(
 def test_an_inserted_paragraph_without_code_joins_its_section(loaded: Session, roster: Roster) -> None:
     receipt = submit_return(loaded, roster, police(roster, inserted_paragraph), channel="cli", actor="test")
     assert receipt.accepted
-    assert loaded.get(Return, receipt.return_id).narrative["activities"] == [
+    assert loaded.get(Return, receipt.id).narrative["activities"] == [
         *NARRATIVE["activities"],
         "Đoạn chèn thêm, không ghi mã mục.",
     ]
@@ -134,4 +134,4 @@ def test_warnings_are_stored_with_the_return_and_shown(loaded: Session, roster: 
     (warning,) = receipt.problems
     assert warning.severity == "warning" and "chưa bằng tổng số" in warning.message
     assert "ô D7 (harmful_content_cases) = 22" in warning.message
-    assert loaded.get(Return, receipt.return_id).problems[0]["code"] == "rule_violated"
+    assert loaded.get(Return, receipt.id).problems[0]["code"] == "rule_violated"

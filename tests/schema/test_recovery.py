@@ -41,7 +41,7 @@ def test_a_left_upload_is_finished_with_its_own_time_and_sender(loaded: Session,
     assert len(recovery.finished) == 1 and recovery.failed == []
     upload, receipt = recovery.finished[0]
     assert receipt.accepted and receipt.version == 1 and upload.filename == "cong-an.xlsx"
-    row = loaded.get(Return, receipt.return_id)
+    row = loaded.get(Return, receipt.id)
     assert (row.channel, row.actor, row.filename, row.received_at) == ("api", "api:police", "cong-an.xlsx", RECEIVED)
     assert count(loaded, PendingUpload) == 0 and unfinished_uploads(loaded) == []
     assert finish_unfinished_uploads(loaded).finished == []  # nothing twice
@@ -64,7 +64,7 @@ def test_bytes_already_accepted_are_not_counted_twice(loaded: Session, roster: R
     first = submit_return(loaded, roster, data, channel="cli", actor="test", agency_id="police")
     left_by_a_killed_run(loaded, data)  # the same file sent again, the run killed before its receipt
     (_, receipt), *_ = finish_unfinished_uploads(loaded).finished
-    assert receipt.duplicate and receipt.return_id == first.return_id and receipt.version == 1
+    assert receipt.duplicate and receipt.id == first.id and receipt.version == 1
     assert count(loaded, Return) == 1 and count(loaded, PendingUpload) == 0
 
 
@@ -186,22 +186,22 @@ def test_a_refused_upload_with_no_readable_period_is_listed(
     receipt = submit_return(
         loaded, roster, json.dumps(document).encode(), channel="api", actor="api:customs", filename="hq.json"
     )
-    assert not receipt.accepted and receipt.period_id is None
+    assert not receipt.accepted and receipt.period is None
     h1 = loaded.get(Period, "2023-H1")
     (listed,) = unassigned_uploads(loaded, h1)
     assert (listed.return_id, listed.agency, listed.filename, listed.code) == (
-        receipt.return_id,
+        receipt.id,
         "customs",
         "hq.json",
         code,
     )
     assert listed.message and as_json(listed)
     entries = agency_history(loaded, "customs", "2023-H1")
-    assert [(e.action, e.period_unknown) for e in entries if e.return_id == receipt.return_id] == [
+    assert [(e.action, e.period_unknown) for e in entries if e.return_id == receipt.id] == [
         ("received", True),
         ("invalid", True),
     ]
-    assert not [e for e in agency_history(loaded, "police", "2023-H1") if e.return_id == receipt.return_id]
+    assert not [e for e in agency_history(loaded, "police", "2023-H1") if e.return_id == receipt.id]
 
 
 def test_a_period_read_but_not_open_is_not_unassigned(loaded: Session, roster: Roster) -> None:
@@ -225,7 +225,7 @@ def test_an_upload_finished_late_never_replaces_a_newer_return_of_the_agency(loa
         (True, 2, "superseded"),
         (False, 1, "accepted"),
     ]
-    assert loaded.scalar(select(Return.id).where(Return.status == "accepted")) == current.return_id
+    assert loaded.scalar(select(Return.id).where(Return.status == "accepted")) == current.id
 
 
 def test_a_finished_uploads_note_id_is_never_given_to_a_later_upload(loaded: Session, roster: Roster) -> None:
