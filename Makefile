@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test lint clean
+.PHONY: demo serve test lint clean
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,6 +15,10 @@ $(BIN)/.installed: pyproject.toml
 ## demo: seed 004 end to end on a fresh embedded database: roster, 25 returns as filled XLSX forms, the flow, the draft
 demo: $(BIN)/.installed
 	$(BIN)/phoihop demo --out $(OUT)
+
+## serve: the whole system on the demo's database (after `make demo`): portal at http://127.0.0.1:8000/, flows, Prefect
+serve: $(BIN)/.installed
+	$(BIN)/phoihop --db sqlite:///$(OUT)/phoihop-demo.db serve
 
 ## test: lint, then the whole suite (SQLite always; PostgreSQL where a server answers on 127.0.0.1:5432)
 test: $(BIN)/.installed

@@ -90,3 +90,19 @@ def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSe
         receipts = submit_samples(session, roster, samples, actor, returns_dir, console)
     engine.dispose()
     return database_url, samples, receipts
+
+
+DEMO_LOGINS = (None, "police")  # the coordinator, and one agency's officer
+
+
+def demo_accounts(database_url: str, actor: str, out: Path) -> dict[str, str]:
+    """Portal passwords for the demo's coordinator and one officer, also kept in `out/demo-accounts.txt`."""
+    from schema.accounts import COORDINATOR_LOGIN, issue_password
+
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        passwords = {login or COORDINATOR_LOGIN: issue_password(session, actor, login) for login in DEMO_LOGINS}
+    engine.dispose()
+    lines = [f"{login}\t{password}" for login, password in passwords.items()]
+    (out / "demo-accounts.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return passwords

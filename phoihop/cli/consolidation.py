@@ -46,7 +46,7 @@ def demo(
     ),
 ) -> None:
     """Trình diễn: nạp danh sách Hưng Yên, nhận báo cáo mẫu của 25 đơn vị (theo báo cáo 6 tháng đầu năm 2023) và lập dự thảo."""
-    from phoihop.demo import prepare_demo
+    from phoihop.demo import demo_accounts, prepare_demo
 
     app = app_context(ctx)
     database_url, samples, receipts = prepare_demo(out_dir(out), actor=app.actor, console=console)
@@ -57,6 +57,14 @@ def demo(
     demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
     draft = _run_flow(demo_app, samples.period, out, samples.report_date)
     console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")
+    accounts = demo_accounts(database_url, app.actor, out)
+    console.print(
+        f"Cổng thông tin: chạy «make serve» (hoặc «phoihop --db {database_url} serve») rồi mở http://127.0.0.1:8000/ "
+        "và đăng nhập:"
+    )
+    for login, password in accounts.items():
+        console.print(f"  {login} / {password}")
+    console.print(f"(ghi lại trong {escape(str(out / 'demo-accounts.txt'))})")
 
 
 def register(app: typer.Typer) -> None:

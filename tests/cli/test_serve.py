@@ -31,12 +31,13 @@ from tests.conftest import postgres_database
 from tests.docx_reading import section
 from tests.factories import POLICE_FIGURES, filled_form, ready_database
 from tests.live_server import free_port
+from tests.portal.browser import launched_chromium, shoot
 from tests.portal.portal_user import PortalUser, form_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READY = "Hệ thống đã sẵn sàng"
 START_SECONDS = 180
-AGENCIES = ("police", "district-hung-yen-city", "district-my-hao")
+AGENCIES = ("police", "district-hung-yen-city", "district-my-hao", "district-van-lam")
 
 
 @dataclass
@@ -247,6 +248,59 @@ def test_the_coordinator_consolidates_from_the_board_and_downloads_the_draft(ser
         assert draft.status_code == 200 and draft.content.startswith(b"PK")
     finally:
         coordinator.close()
+
+
+def test_the_coordinator_in_a_browser_follows_the_board_reopens_consolidates_and_downloads(
+    serving: Serving, roster: Roster, tmp_path: Path
+) -> None:
+    """Debian's chromium on the served portal: the board changes as a return arrives, the period is closed and
+    reopened with a reason, Tổng hợp runs the flow for real, the page follows it to the end, the draft downloads."""
+    with launched_chromium() as browser:
+        context = browser.new_context(base_url=serving.portal, accept_downloads=True, locale="vi-VN")
+        page = context.new_page()
+        try:
+            page.goto("/coordinator")
+            page.get_by_label("Tên đăng nhập").fill("coordinator")
+            page.get_by_label("Mật khẩu").fill(serving.tokens["coordinator password"])
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.wait_for_url("**/coordinator")
+            shoot(page, "07-coordinator-periods")
+
+            page.goto("/coordinator/periods/2023-H1")
+            sent = int(page.locator("[data-count=accepted] strong").inner_text())
+            assert page.locator("tr[data-agency=district-van-lam]").get_attribute("data-state") == "missing"
+            upload(serving, roster, "district-van-lam", {"violation_cases": 1})
+            page.reload()
+            assert page.locator("tr[data-agency=district-van-lam]").get_attribute("data-state") == "accepted"
+            assert int(page.locator("[data-count=accepted] strong").inner_text()) == sent + 1
+            shoot(page, "08-coordinator-board")
+            shoot(page, "08-coordinator-board-top", full_page=False)  # the README's picture
+
+            page.on("dialog", lambda dialog: dialog.accept())  # "Khóa kỳ …?" asked first
+            page.get_by_role("button", name="Khóa kỳ báo cáo").click()
+            page.wait_for_selector("text=Đã khóa")
+            page.get_by_label("Lý do mở lại (bắt buộc)").fill("nhận báo cáo gửi muộn")
+            page.get_by_role("button", name="Mở lại kỳ báo cáo").click()
+            page.wait_for_selector("text=Đang mở")
+
+            page.get_by_role("button", name="Tổng hợp").click()
+            page.wait_for_url("**/coordinator/consolidations/*")
+            page.wait_for_selector("[data-consolidation=completed]", timeout=90_000)  # it reloads itself until then
+            shoot(page, "09-coordinator-consolidation")
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Tải bản dự thảo báo cáo (.docx)").click()
+            draft = tmp_path / download.value.suggested_filename
+            download.value.save_as(draft)
+            assert draft.name == "bao-cao-2023-H1.docx"
+            assert "UBND huyện Văn Lâm: 01 vụ" in section(draft, "2.5.")  # the return sent while the board was open
+
+            page.goto("/coordinator/agencies/district-van-lam?period=2023-H1")
+            assert "Mở lại kỳ báo cáo" in page.content() and "nhận báo cáo gửi muộn" in page.content()
+            shoot(page, "10-coordinator-agency-history")
+            page.goto("/coordinator/accounts")
+            shoot(page, "11-coordinator-accounts")
+        finally:
+            context.close()
 
 
 def test_a_consolidation_that_fails_ends_failed_with_a_vietnamese_message(serving: Serving) -> None:

@@ -5,6 +5,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from phoihop.cli.main import app
+from schema.accounts import sign_in
+from schema.database import make_engine, make_session_factory
 from tests.docx_reading import section, table_text
 
 
@@ -25,6 +27,15 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: None, tmp_path: Pat
     assert "UBND huyện Văn Lâm" in section(draft, "2.5.")
     coordination = section(draft, "1.2.")
     assert "253" in coordination and "42.000" in coordination
+
+    # The portal's next step: passwords for the demo's coordinator and an officer, printed and kept.
+    accounts = dict(line.split("\t") for line in (tmp_path / "demo-accounts.txt").read_text().splitlines())
+    assert set(accounts) == {"coordinator", "police"}
+    assert all(f"{login} / {password}" in result.output for login, password in accounts.items())
+    engine = make_engine(f"sqlite:///{tmp_path / 'phoihop-demo.db'}")
+    with make_session_factory(engine)() as session:
+        assert sign_in(session, "police", accounts["police"], None)[1].agency_id == "police"
+    engine.dispose()
 
     rerun = CliRunner().invoke(
         app,

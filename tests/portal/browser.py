@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,9 @@ def screenshots_dir() -> Path:
     return folder
 
 
-# Per module: Playwright's sync API keeps an event loop running in this thread while it is open, and a
-# later test's asyncio.run() would find it.
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+@contextmanager
+def launched_chromium() -> Iterator[object]:
+    """Debian's chromium, or a visible skip where the machine has none (a failure in CI, which installs it)."""
     if not CHROMIUM.exists():
         message = f"no browser at {CHROMIUM}: `apt-get install chromium` (.ci/run does)"
         if os.environ.get("PHOIHOP_TEST_REQUIRE_BROWSER"):
@@ -37,11 +37,22 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--lang=vi"], env={**os.environ, "LANGUAGE": "vi"}
         )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# Per module: Playwright's sync API keeps an event loop running in this thread while it is open, and a
+# later test's asyncio.run() would find it.
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
-def shoot(page, name: str) -> Path:  # noqa: ANN001 — a Playwright page
+def shoot(page, name: str, full_page: bool = True) -> Path:  # noqa: ANN001 — a Playwright page
+    """The page (whole, or what the window shows) as `<name>.png`."""
     path = screenshots_dir() / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
