@@ -107,8 +107,20 @@ def revoke_credentials(session: Session, actor: str, agency_id: str | None = Non
 
 
 def _failures(session: Session, login: str, ip: str | None, since: datetime) -> tuple[int, int]:
+    """Failed sign-ins since `since`: for the login (only since its password was last issued), and from the address."""
     recent = select(func.count()).where(AuditEntry.action == "sign_in_failed", AuditEntry.at >= since)
-    by_login = session.scalar(recent.where(AuditEntry.actor == f"portal:{login}")) or 0
+    issued = session.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.action == "password_issued",
+            AuditEntry.agency_id.is_(None) if login == COORDINATOR_LOGIN else AuditEntry.agency_id == login,
+        )
+    )
+    by_login = (
+        session.scalar(
+            recent.where(AuditEntry.actor == f"portal:{login}", *([AuditEntry.at > issued] if issued else []))
+        )
+        or 0
+    )
     by_ip = session.scalar(recent.where(AuditEntry.ip == ip)) or 0 if ip else 0
     return by_login, by_ip
 

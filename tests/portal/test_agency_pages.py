@@ -8,7 +8,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
@@ -137,13 +137,13 @@ def test_sign_in_is_rate_limited_per_account_and_never_redirects_elsewhere(
     other = people()  # another account is not locked by guesses at this one (but the address counts too)
     issue_password(loaded, "test", "customs")
     assert other.sign_in("customs", "sai").status_code == 401
+    renewed = issue_password(loaded, "test", "police")  # a new password from the coordinator: no need to wait
+    assert guesser.sign_in("police", renewed).status_code == 303
 
     officer = people()
-    loaded.execute(delete(AuditEntry))  # the window has passed
-    loaded.commit()
     token = officer.token_of("/sign-in?next=//elsewhere.example/x")
     answer = officer.post(
-        "/sign-in", data={"csrf": token, "login": "police", "password": password, "next": "//elsewhere.example/x"}
+        "/sign-in", data={"csrf": token, "login": "police", "password": renewed, "next": "//elsewhere.example/x"}
     )
     assert (answer.status_code, answer.headers["location"]) == (303, "/agency")
     assert "elsewhere" not in officer.get("/sign-in?next=https://elsewhere.example").headers.get("location", "")
