@@ -20,14 +20,19 @@ def unreadable_multipart() -> UserError:
     )
 
 
-async def uploaded_file(form: FormData) -> tuple[bytes, str | None]:
-    """The bytes and name of the form's `file` part; over the intake's limit it is a 413 and nothing is kept."""
+def no_file() -> UserError:
+    return UserError(
+        "no_file", "Chưa chọn tệp báo cáo: hãy chọn hoặc kéo thả tệp biểu mẫu đã điền.", status=400, field="file"
+    )
+
+
+async def uploaded_file(form: FormData, missing: UserError | None = None) -> tuple[bytes, str | None]:
+    """The bytes and name of the form's `file` part (else `missing`, by default no_file); over the intake's
+    limit it is a 413 and nothing is kept."""
     limit = DEFAULT_LIMITS.max_bytes
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
-        raise UserError(
-            "no_file", "Chưa chọn tệp báo cáo: hãy chọn hoặc kéo thả tệp biểu mẫu đã điền.", status=400, field="file"
-        )
+        raise missing or no_file()
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise too_large(len(data), limit, upload=True)

@@ -15,11 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from agencies.bounds import ID_MAX
 from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
-from agencies.file_safety import DEFAULT_LIMITS
 from agencies.problems import Problem
-from portal.body_limit import BodyTooLarge, too_large
+from portal.body_limit import BodyTooLarge
 from portal.deps import ClientIp, CurrentPrincipal, Database
 from portal.responses import ErrorOut, documented
+from portal.uploads import unreadable_multipart, uploaded_file
 from report.templating import render
 from schema.credentials import Principal
 from schema.intake import submit_return
@@ -89,23 +89,12 @@ UPLOAD_BODY = {
 }
 
 
-def _unreadable_multipart() -> UserError:
-    return UserError(
-        "invalid_multipart",
-        "Không đọc được dữ liệu gửi lên dạng multipart. Hãy gửi đúng một tệp trong phần «file», "
-        "với tên tệp ngắn (dưới 255 ký tự), ví dụ bao-cao.xlsx.",
-        status=status.HTTP_400_BAD_REQUEST,
-        field="file",
-    )
-
-
 async def _body(request: Request) -> tuple[bytes, str | None]:
     """The uploaded bytes: the `file` part of a multipart form, else the raw body (JSON).
 
     The body as a whole is bounded by `portal.body_limit` before and while it is read; a file
     part over the intake's limit is refused with a 413 and nothing is kept.
     """
-    limit = DEFAULT_LIMITS.max_bytes
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await request.body(), None
     try:
@@ -114,17 +103,11 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
         raise
     except StarletteHTTPException as exc:  # the multipart parser's own refusal (in English: logged only)
         log.info("unreadable multipart upload: %s", exc.detail)
-        raise _unreadable_multipart() from None
+        raise unreadable_multipart() from None
     try:
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise _unreadable_multipart()
-        data = await upload.read(limit + 1)
+        return await uploaded_file(form, missing=unreadable_multipart())
     finally:
         await form.close()  # the spooled upload
-    if len(data) > limit:
-        raise too_large(len(data), limit, upload=True)
-    return data, upload.filename
 
 
 @router.post(
