@@ -26,6 +26,10 @@ from schema.roster_store import current_roster
 
 COORDINATOR_LOGIN = "coordinator"
 PASSWORD_MAX = 200  # characters a sign-in form accepts
+# Issued passwords: letters and digits that cannot be misread when read out or copied by hand (no 0/O, 1/l/I),
+# and no sign that looks like punctuation around it; 16 of 55 symbols ≈ 92 bits.
+PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_LENGTH = 16
 _hasher = PasswordHasher()
 # Verified when the login is unknown, so that a wrong login takes as long as a wrong password.
 _UNKNOWN = _hasher.hash(secrets.token_urlsafe(16))
@@ -74,7 +78,7 @@ def issue_password(session: Session, actor: str, agency_id: str | None = None, i
     if agency_id is not None:
         current_roster(session).require_agency(agency_id)
     login = agency_id or COORDINATOR_LOGIN
-    password = secrets.token_urlsafe(12)
+    password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
     now = utc_now()
     account = session.scalars(select(Account).where(Account.login == login)).first()
     if account is None:

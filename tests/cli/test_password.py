@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from agencies.errors import UserError
-from schema.accounts import sign_in
+from agencies.roster import load_roster
+from schema.accounts import PASSWORD_ALPHABET, issue_password, sign_in
 from schema.database import make_engine, make_session_factory
+from schema.migrate import upgrade_to_head
 from schema.models import Account
+from schema.roster_store import save_roster
 from tests.cli.command import one_line, phoihop
 
 
@@ -41,3 +44,15 @@ def test_a_password_signs_in_until_the_next_one_is_issued(tmp_path: Path) -> Non
 
     assert one_line(phoihop(data_dir, "password")).startswith("Lỗi: Hãy ghi mã đơn vị")
     assert "poli" in one_line(phoihop(data_dir, "password", "polise"))  # the nearest ids are suggested
+
+
+def test_an_issued_password_reads_out_unambiguously(tmp_path: Path) -> None:
+    """Read over the phone or copied by hand: no sign, no 0/O or 1/l/I to mistake, long enough."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    upgrade_to_head(engine)
+    with make_session_factory(engine)() as session:
+        save_roster(session, load_roster(), "test", "test")
+        passwords = [issue_password(session, "test", "police") for _ in range(20)]
+    engine.dispose()
+    assert all(len(p) == 16 and set(p) <= set(PASSWORD_ALPHABET) for p in passwords)
+    assert not set("0O1lI-_") & set(PASSWORD_ALPHABET) and len(set(passwords)) == 20
