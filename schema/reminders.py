@@ -136,7 +136,8 @@ def reminders_today(session: Session, roster: Roster, period: Period, today: dat
 
 def record_step(session: Session, period_id: str, decision: ReminderDecision) -> bool:
     """Claim `decision`'s step in the log and commit; False if it was there already (sent by another run)."""
-    assert decision.step is not None and decision.kind is not None
+    if decision.step is None or decision.kind is None:
+        raise ValueError(f"no step to record for {decision.agency}: {decision.skip}")
     values = {
         "period_id": period_id,
         "agency_id": decision.agency,

@@ -125,3 +125,16 @@ def test_two_runs_at_once_record_a_step_once(loaded: Session, engine: Engine, ro
     assert loaded.scalar(select(func.count()).select_from(ReminderLog)) == len(decisions)
     again = reminders_today(loaded, roster, period, date(2023, 6, 16))
     assert not any(d.due for d in again)
+
+
+def test_each_group_is_counted_from_its_own_deadline(loaded: Session, roster: Roster) -> None:
+    """A roll-up level with an earlier deadline (the districts by Monday 12/06/2023) is a step ahead."""
+    period = cycle(loaded, roster)
+    period.group_deadlines = {"districts": "2023-06-12"}
+    loaded.commit()
+    got = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 12)))
+    districts = [a.id for a in next(g for g in roster.groups if g.id == "districts").agencies]
+    assert {(got[a].step, got[a].days_left, got[a].deadline) for a in districts} == {
+        ("deadline", 0, date(2023, 6, 12))
+    }
+    assert (got["dic"].step, got["dic"].days_left) == ("before-7", 5), "the others: 18/06 is still a week off"
