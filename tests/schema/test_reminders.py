@@ -134,7 +134,5 @@ def test_each_group_is_counted_from_its_own_deadline(loaded: Session, roster: Ro
     loaded.commit()
     got = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 12)))
     districts = [a.id for a in next(g for g in roster.groups if g.id == "districts").agencies]
-    assert {(got[a].step, got[a].days_left, got[a].deadline) for a in districts} == {
-        ("deadline", 0, date(2023, 6, 12))
-    }
+    assert {(got[a].step, got[a].days_left, got[a].deadline) for a in districts} == {("deadline", 0, date(2023, 6, 12))}
     assert (got["dic"].step, got["dic"].days_left) == ("before-7", 5), "the others: 18/06 is still a week off"
