@@ -17,6 +17,7 @@ from agencies.bounds import shorten
 from agencies.calendar import DECREE_09_RULE, Period, PeriodKind, PeriodRule
 from agencies.errors import UserError
 from agencies.forms import Form
+from agencies.reminders import ReminderPlan
 
 DEFAULT_ROSTER = Path(__file__).parent / "rosters" / "hung-yen" / "roster.yaml"
 
@@ -54,6 +55,7 @@ class Agency(BaseModel):
     name: str = Field(description="full Vietnamese name")
     short_name: str | None = Field(None, description="name used in the report's text")
     emails: list[Email] = Field(min_length=1)
+    head_emails: list[Email] = Field(default_factory=list, description="the agency head's addresses: escalations")
 
     @property
     def display_name(self) -> str:
@@ -104,6 +106,7 @@ class Roster(BaseModel):
     regulation: Regulation
     coordinator: Coordinator
     calendar: dict[PeriodKind, PeriodRule] = Field(default_factory=dict)
+    reminders: ReminderPlan = Field(default_factory=ReminderPlan, description="when agencies are reminded")
     groups: list[Group] = Field(min_length=1)
     forms: dict[str, Form]
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 
 from agencies.calendar import REPORTING_TZ
+from agencies.problems import Problem, location
 
 LOCALE = "vi"
 
@@ -94,7 +95,19 @@ def local_time(moment: datetime, seconds: bool = False) -> str:
     return f"{clock} ngày {local:%d/%m/%Y}"
 
 
+def day(value: date) -> str:
+    """`05/07/2023`: a day as the CLI and the mails write it."""
+    return f"{value:%d/%m/%Y}"
+
+
+def where(found: Problem) -> str:
+    """Where a problem is, in words: `Trang «Số liệu», ô D12`."""
+    return location(found.sheet, found.cell, found.field)
+
+
 FILTERS = {
+    "day": day,
+    "where": where,
     "number": number,
     "count": count,
     "money": money,

@@ -278,3 +278,22 @@ class Consolidation(Base):
     finished_at: Mapped[datetime | None]
     draft_path: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderLog(Base):
+    """A reminder step recorded for an agency in a period: one row per (period, agency, step), never two.
+
+    The row is written before the mail goes out (insert-or-skip), so a retried task, a re-run
+    flow or two schedulers at once find it there and do not send the step again.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("period_id", "agency_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[str] = mapped_column(ForeignKey("periods.id"))
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    step: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from agencies.calendar import DayOfMonth, PeriodRule
 from agencies.forms import Form, Indicator, IndicatorGroup, NarrativeSection
+from agencies.reminders import ReminderPlan
 from agencies.roster import Agency, Coordinator, Group, Regulation, Roster
 
 DOCS = Path(__file__).parents[1] / "docs"
@@ -22,6 +23,7 @@ DOCS = Path(__file__).parents[1] / "docs"
         Regulation,
         PeriodRule,
         DayOfMonth,
+        ReminderPlan,
         Form,
         IndicatorGroup,
         Indicator,

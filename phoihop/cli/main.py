@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from phoihop.cli import audit, consolidation, credentials, logs, returns, serve, setup
+from phoihop.cli import audit, consolidation, credentials, logs, reminders, returns, serve, setup
 from phoihop.cli.context import AppContext, fail
 from phoihop.cli.guard import GuardedGroup
 from phoihop.cli.usage_errors import speak_vietnamese
@@ -54,4 +54,5 @@ consolidation.register(app)
 audit.register(app)
 serve.register(app)
 credentials.register(app)
+reminders.register(app)
 speak_vietnamese(app)
