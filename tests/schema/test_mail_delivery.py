@@ -165,7 +165,11 @@ def police_reminder(roster: Roster, to: list[str] | None = None, problems: list[
 def send(settings: Settings, *messages: EmailMessage):
     async def run():
         mailer = Mailer(settings)
-        return [await mailer.send(m) for m in messages]
+        deliveries = [await mailer.send(m) for m in messages]
+        # A TLS close ends with the server's close_notify: ending the loop at once leaves the raw socket to the
+        # garbage collector (a ResourceWarning, an error here). A task's loop lives on; this one waits a moment.
+        await asyncio.sleep(0.2)
+        return deliveries
 
     return asyncio.run(run())
 
