@@ -34,6 +34,8 @@ from schema.receipts import Receipt
 from schema.settings import Settings
 
 REFUSED_DOMAIN = "khong-ton-tai.test"
+BUSY_DOMAIN = "tam-thoi.test"  # the server answers 451: try later
+DROPPED_SUBJECT = "rớt kết nối"  # the server drops the connection in the middle of the data
 USER, PASSWORD = "phoihop", "mật-khẩu-thử"
 
 
@@ -46,11 +48,16 @@ class Inbox:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
         if address.endswith("@" + REFUSED_DOMAIN):
             return "550 5.1.1 No such user here"
+        if address.endswith("@" + BUSY_DOMAIN):
+            return "451 4.3.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         message = message_from_bytes(envelope.content, policy=policy.default)
+        if message["Subject"] == DROPPED_SUBJECT:
+            server.transport.close()
+            return "421 gone"
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
@@ -308,3 +315,20 @@ def test_a_receipt_arrives_with_the_errors_and_their_cells(serve, tmp_path: Path
     assert "- Trang «Số liệu», ô D12: Số vụ không được âm" in received.get_body(("plain",)).get_content()
     assert "<strong>D12</strong>" in received.get_body(("html",)).get_content()
     assert list(received.iter_attachments()) == []
+
+
+def test_a_busy_mailbox_is_transient(serve, tmp_path: Path, roster: Roster) -> None:
+    inbox, port = serve()
+    address = f"vanthu@{BUSY_DOMAIN}"
+    (delivery,) = send(settings_for(tmp_path, port), police_reminder(roster, to=[address]))
+    assert delivery.outcome is Outcome.DEFERRED and delivery.refused[address].startswith("451")
+    assert inbox.messages == []
+
+
+def test_a_connection_dropped_in_the_middle_is_transient(serve, tmp_path: Path, roster: Roster) -> None:
+    inbox, port = serve()
+    message = police_reminder(roster)
+    message.replace_header("Subject", DROPPED_SUBJECT)
+    (delivery,) = send(settings_for(tmp_path, port), message)
+    assert delivery.outcome is Outcome.DEFERRED and "Disconnected" in delivery.detail
+    assert inbox.messages == []
