@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,6 +56,26 @@ class Settings(BaseSettings):
         5, ge=1, description="failed sign-ins allowed per account (four times as many per address) in the window"
     )
     sign_in_window_minutes: int = Field(15, ge=1, description="minutes failed sign-ins are counted over")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="the portal's address as agencies reach it (in e-mails)"
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server mail is sent through; none: each message is saved as .eml under data_dir/mail/"
+    )
+    smtp_port: int | None = Field(
+        None, ge=1, le=65535, description="SMTP port; default 587 with STARTTLS, 465 with implicit TLS, 25 without"
+    )
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (upgrade after connecting), tls (implicit, port 465) or none"
+    )
+    smtp_user: str | None = Field(None, description="SMTP login; none: no authentication")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged or passed to a flow)")
+    smtp_ca_file: Path | None = Field(
+        None, description="CA certificates (PEM) the SMTP server's certificate is checked against"
+    )
+    smtp_timeout: float = Field(30, gt=0, description="seconds an SMTP connection or command may take")
+    mail_from: str = Field("phoihop <phoihop@localhost>", description="sender address of every mail")
+    mail_rate_per_minute: int = Field(30, ge=1, description="at most this many mails sent per minute per process")
 
     def export_database(self) -> None:
         """Name this database in the environment, for the flows run in this process (they read it from there)."""
@@ -68,6 +89,15 @@ class Settings(BaseSettings):
     def resolved_api_db_calls(self) -> int:
         pool = self.db_pool_size + self.db_max_overflow
         return min(self.api_db_calls or os.cpu_count() or 2, pool)
+
+    @property
+    def resolved_smtp_port(self) -> int:
+        return self.smtp_port or {"starttls": 587, "tls": 465, "none": 25}[self.smtp_security]
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where messages are saved when no SMTP server is configured."""
+        return self.data_dir / "mail"
 
     @property
     def resolved_log_file(self) -> Path:
