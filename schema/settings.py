@@ -75,7 +75,11 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = Field(30, gt=0, description="seconds an SMTP connection or command may take")
     mail_from: str = Field("phoihop <phoihop@localhost>", description="sender address of every mail")
-    mail_rate_per_minute: int = Field(30, ge=1, description="at most this many mails sent per minute per process")
+    mail_rate_per_minute: int = Field(
+        30,
+        ge=1,
+        description="at most this many mails sent per minute by one sender (one connection); a limit across tasks is for Prefect",
+    )
 
     def export_database(self) -> None:
         """Name this database in the environment, for the flows run in this process (they read it from there)."""
