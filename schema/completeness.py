@@ -52,16 +52,19 @@ def _local_day(moment: datetime) -> date:
 
 
 def period_completeness(
-    session: Session, roster: Roster, period: Period, today: date | None = None
+    session: Session, roster: Roster, period: Period, today: date | None = None, agency_id: str | None = None
 ) -> list[AgencyState]:
-    """One row per roster agency, in roster order: its current state for `period`.
+    """One row per roster agency, in roster order: its current state for `period` (only `agency_id`'s, if given).
 
     An accepted version counts even when a later upload was refused; `late` means sent
     after the agency's deadline, or, for one that has sent nothing valid, that the
     deadline has passed.
     """
     today = today or datetime.now(REPORTING_TZ).date()
-    rows = session.scalars(select(Return).where(Return.period_id == period.id).order_by(Return.id)).all()
+    query = select(Return).where(Return.period_id == period.id).order_by(Return.id)
+    if agency_id is not None:  # an officer's own page: only its uploads are read
+        query = query.where(Return.agency_id == agency_id)
+    rows = session.scalars(query).all()
     by_agency: dict[str, list[Return]] = {}
     for row in rows:
         if row.agency_id is not None:
@@ -70,6 +73,8 @@ def period_completeness(
     for group in roster.groups:
         deadline = period.deadline_for(group.id)
         for agency in group.agencies:
+            if agency_id is not None and agency.id != agency_id:
+                continue
             uploads = by_agency.get(agency.id, [])
             current = next((r for r in reversed(uploads) if r.status == ReturnStatus.ACCEPTED), None)
             # else the latest that was not replaced (refused or withdrawn)

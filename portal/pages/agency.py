@@ -64,7 +64,7 @@ def _home(session: Session, viewer: Viewer) -> tuple[str, list[PeriodCard]]:
     today = _today()
     cards = []
     for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id)):
-        standing = next(s for s in period_completeness(session, roster, row, today) if s.agency == viewer.agency_id)
+        (standing,) = period_completeness(session, roster, row, today, agency_id=viewer.agency_id)
         cards.append(
             PeriodCard(
                 id=row.id,

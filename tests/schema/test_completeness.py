@@ -49,3 +49,12 @@ def test_states_are_stored_and_shown_as_their_values(loaded, roster) -> None:
     states = {s.agency: s.state for s in period_completeness(loaded, roster, get_period(loaded, "2023-H1"))}
     assert states["police"] is AgencyStanding.ACCEPTED and states["customs"] is AgencyStanding.MISSING
     assert {s.value for s in ReturnStatus} == {"accepted", "invalid", "superseded", "withdrawn"}
+
+
+def test_one_agencys_row_is_the_same_row_the_whole_table_has(loaded: Session, roster: Roster) -> None:
+    submit_return(loaded, roster, filled_form(roster, "police", figures=POLICE_FIGURES), channel="cli", actor="t")
+    submit_return(loaded, roster, filled_form(roster, "customs"), channel="cli", actor="t")
+    period = loaded.get(Period, "2023-H1")
+    whole = {s.agency: s for s in period_completeness(loaded, roster, period, date(2023, 6, 19))}
+    for agency in ("police", "customs", "dic"):
+        assert period_completeness(loaded, roster, period, date(2023, 6, 19), agency_id=agency) == [whole[agency]]
