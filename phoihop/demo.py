@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ
 from agencies.form_filling import fill_form_workbook
-from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster, load_roster
 from agencies.samples import SampleSet, load_samples
 from schema.database import make_engine, make_session_factory
 from schema.intake import submit_return
 from schema.migrate import upgrade_to_head
+from schema.period_forms import form_for
 from schema.periods import get_period, open_period
 from schema.receipts import Receipt
 from schema.roster_store import save_roster
@@ -43,17 +43,9 @@ def submit_samples(
     receipts = []
     for index, agency_id in enumerate(agencies):
         sample = samples.returns[agency_id]
-        form = build_form_workbook(
-            FormContext.for_agency(
-                roster,
-                agency_id,
-                row.id,
-                (row.window_start, row.window_end),
-                row.deadline_for(roster.group_of(agency_id).id),
-            )
-        )
-        filled = fill_form_workbook(form, figures=sample.figures, narrative=sample.narrative)
-        name = f"{row.id}_{agency_id}.xlsx"
+        blank = form_for(roster, row, agency_id)  # the form `phoihop forms` and the portal hand out
+        filled = fill_form_workbook(blank.content, figures=sample.figures, narrative=sample.narrative)
+        name = blank.filename
         if returns_dir is not None:
             (returns_dir / name).write_bytes(filled)
         receipt = submit_return(
