@@ -31,6 +31,8 @@ class Served:
 SERVED = (
     Served("consolidate", "flows.consolidate.consolidate", tags=("phoihop", "report")),
     Served("collect", "flows.collect.collect", tags=("phoihop", "intake"), cron="*/15 7-18 * * 1-5"),
+    Served("remind", "flows.remind.remind", tags=("phoihop", "mail"), cron="0 8 * * *"),
+    Served("receipt-mail", "flows.receipt_mail.receipt_mail", tags=("phoihop", "mail"), cron="*/10 * * * *"),
 )
 
 

@@ -40,11 +40,14 @@ class Reminder:
     portal_url: str
     problems: Sequence[Problem] = ()
     form: Attachment | None = None
+    kind: str = "reminder"  # agencies.reminders.ReminderKind: opened / reminder / has_errors / escalation
+    days: int | None = None  # to the deadline as the plan counts them (negative when late); None: calendar days
+    day_word: str = "ngày"  # what `days` counts: `ngày` or `ngày làm việc`
 
     @property
     def days_left(self) -> int:
         """Days to the deadline; negative when late."""
-        return (self.deadline - self.today).days
+        return self.days if self.days is not None else (self.deadline - self.today).days
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,15 @@ def reminder_message(reminder: Reminder, sender: str | None = None) -> EmailMess
         "window": reminder.window,
         "deadline": reminder.deadline,
         "days": reminder.days_left,
+        "word": reminder.day_word,
+        "kind": reminder.kind,
         "portal": reminder.portal_url,
         "problems": list(reminder.problems),
         "attachment": reminder.form.filename if reminder.form else None,
     }
     env = environment()
     subject = str(_macro("reminder_subject")(reminder.period_label, reminder.period_id, reminder.days_left,
-                                             list(reminder.problems)))  # fmt: skip
+                                             list(reminder.problems), reminder.kind))  # fmt: skip
     message = _message(
         subject,
         reminder.to,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
 from agencies.states import AgencyStanding, ReturnStatus
+from schema.mail_log import MailFailure
 from schema.models import Period, Return
 from schema.unseen import Moment, UnassignedUpload, UnfinishedUpload
 
@@ -37,14 +38,15 @@ class AgencyState(BaseModel):
 class Completeness(BaseModel):
     """The contract of `phoihop status --json` and of the API's completeness (DESIGN §5): one shape for both.
 
-    Beside the agencies, what the table cannot place: uploads kept but not finished, and
-    refused uploads that name no readable period.
+    Beside the agencies, what the table cannot place: uploads kept but not finished, refused
+    uploads that name no readable period, and mails (reminders, receipts) that did not arrive.
     """
 
     period: str
     agencies: list[AgencyState]
     unfinished: list[UnfinishedUpload] = []
     unassigned: list[UnassignedUpload] = []
+    mail_failures: list[MailFailure] = []
 
 
 def _local_day(moment: datetime) -> date:
@@ -106,5 +108,12 @@ def completeness_document(
     states: list[AgencyState],
     unfinished: Sequence[UnfinishedUpload] = (),
     unassigned: Sequence[UnassignedUpload] = (),
+    mail_failures: Sequence[MailFailure] = (),
 ) -> Completeness:
-    return Completeness(period=period_id, agencies=states, unfinished=list(unfinished), unassigned=list(unassigned))
+    return Completeness(
+        period=period_id,
+        agencies=states,
+        unfinished=list(unfinished),
+        unassigned=list(unassigned),
+        mail_failures=list(mail_failures),
+    )

@@ -16,7 +16,7 @@ from schema import faults
 from schema.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-SCHEMA_REVISION = "0005"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
+SCHEMA_REVISION = "0006"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -80,10 +80,16 @@ def is_initialized(engine: Engine) -> bool:
 def configured_session(settings: Settings | None = None) -> Iterator[Session]:
     """A session on the configured database, its engine disposed after: for work (a flow's task) that
     gets the database from its settings, never from a parameter (Prefect stores and shows those)."""
+    with configured_sessions(settings) as sessions, sessions() as session:
+        yield session
+
+
+@contextmanager
+def configured_sessions(settings: Settings | None = None) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the configured database for a task that opens several, one engine disposed after."""
     settings = settings or Settings()
     engine = make_engine(settings.resolved_database_url)
     try:
-        with make_session_factory(engine)() as session:
-            yield session
+        yield make_session_factory(engine)
     finally:
         engine.dispose()

@@ -25,7 +25,7 @@ from agencies.roster import Roster
 from agencies.states import ReturnStatus
 from schema import faults
 from schema.agency_lock import lock_agency
-from schema.models import AuditEntry, Period, Return, ReturnValue, utc_now
+from schema.models import AuditEntry, Period, ReceiptMail, Return, ReturnValue, utc_now
 from schema.pending import Kept, finish_upload, keep_bytes
 from schema.receipts import Receipt, receipt_of
 
@@ -111,8 +111,25 @@ def _make_current(
     return list(session.execute(current.returning(Return.id)).scalars()), None
 
 
+def _answer_by_mail(session: Session, roster: Roster, about: Return, filename: str | None, duplicate: bool) -> None:
+    """Queue the mail answering this upload to the agency's contacts (schema.mail_log sends it once)."""
+    agency = roster.agency(about.agency_id) if about.agency_id else None
+    if agency is None or not agency.emails:
+        return  # nobody to answer: the uploader saw the receipt or the errors on the spot
+    session.add(
+        ReceiptMail(
+            return_id=about.id,
+            agency_id=agency.id,
+            duplicate=duplicate,
+            filename=filename,
+            recipients=list(agency.emails),
+        )
+    )
+
+
 def _record(
     session: Session,
+    roster: Roster,
     kept: Kept,
     content: ReturnContent,
     checked: CheckedReturn,
@@ -133,6 +150,7 @@ def _record(
         about = {"agency_id": previous.agency_id, "period_id": previous.period_id, "return_id": previous.id}
         detail = {"channel": channel, "filename": row.filename}
         session.add(AuditEntry(actor=actor, action="duplicate", detail=detail, ip=ip, **about))
+        _answer_by_mail(session, roster, previous, row.filename, duplicate=True)
         finish_upload(session, kept.upload)
         return receipt_of(previous, duplicate=True)
 
@@ -153,6 +171,7 @@ def _record(
         )
     detail = {"version": row.version, "errors": [p.code for p in checked.errors], **({"by": newer} if newer else {})}
     session.add(AuditEntry(actor=actor, action=row.status, return_id=row.id, detail=detail, ip=ip, **about))
+    _answer_by_mail(session, roster, row, row.filename, duplicate=False)
     finish_upload(session, kept.upload)
     return receipt_of(row)
 
@@ -193,7 +212,7 @@ def submit_return(
             form_ref=checked.form_ref,
             narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
         )
-        return _record(session, kept, content, checked, row, now, ip)
+        return _record(session, roster, kept, content, checked, row, now, ip)
     except Exception as exc:
         fault = None if isinstance(exc, UserError) or kept.resumed else faults.fault_of(exc)
         if fault is None:  # a user error, a bug, or a recovery's own attempt (which handles its faults)

@@ -280,11 +280,28 @@ class Consolidation(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
 
-class ReminderLog(Base):
-    """A reminder step recorded for an agency in a period: one row per (period, agency, step), never two.
+class MailDelivery:
+    """Where one mail stands: claimed by one sender at a time, sent once, or why not (columns shared by two tables).
 
-    The row is written before the mail goes out (insert-or-skip), so a retried task, a re-run
-    flow or two schedulers at once find it there and do not send the step again.
+    States: `pending` (to send), `sending` (claimed by the run named in `claim`), `sent`, `deferred` (a passing
+    fault: the next attempt claims it again), `refused` (permanent: shown to the coordinator, never retried).
+    """
+
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claim: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    refused: Mapped[dict[str, Any]] = mapped_column(default=dict)  # address -> the server's answer
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderLog(MailDelivery, Base):
+    """A reminder step for an agency in a period: one row per (period, agency, step), never two.
+
+    The row is claimed before the mail goes out (insert-or-skip, or taking back a deferred one), so a
+    retried task, a re-run flow or two schedulers at once find it claimed and do not send the step again.
     """
 
     __tablename__ = "reminder_log"
@@ -297,3 +314,17 @@ class ReminderLog(Base):
     kind: Mapped[str] = mapped_column(String(16))
     recipients: Mapped[list[Any]] = mapped_column(default=list)
     recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReceiptMail(MailDelivery, Base):
+    """The mail answering one upload (its receipt, or its errors), written with the upload's outcome."""
+
+    __tablename__ = "receipt_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    duplicate: Mapped[bool] = mapped_column(default=False)  # the same file again: the earlier receipt is re-sent
+    filename: Mapped[str | None] = mapped_column(String(FILENAME_MAX))
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

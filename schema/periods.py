@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.calendar import Period as PeriodId
@@ -80,6 +81,11 @@ def get_period(session: Session, period_id: str) -> Period:
             field="period",
         )
     return row
+
+
+def open_period_ids(session: Session) -> list[str]:
+    """The cycles taking returns now, in order."""
+    return list(session.scalars(select(Period.id).where(Period.state == "open").order_by(Period.id)))
 
 
 def set_period_state(

@@ -1,8 +1,9 @@
 """Who gets which reminder today, and the log that keeps every step to once per (period, agency, step).
 
-`reminders_today` decides; `record_step` claims a step before its mail goes out: an
-insert that does nothing when the row is there (ON CONFLICT DO NOTHING on SQLite and
-PostgreSQL alike), so that of two runs at once exactly one gets the step.
+`reminders_today` decides; `claim_step` claims a step before its mail goes out: an insert that
+does nothing when the row is there (ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike), or
+taking back a step whose last attempt met a passing fault — so that of two runs at once exactly
+one gets the step, and a deferred step is sent by a later run, once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from agencies.reminders import Counting, ReminderKind, due_step
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
 from schema.completeness import AgencyState, period_completeness
+from schema.mail_log import MailState, claim
 from schema.models import Period, ReminderLog, Return, utc_now
 
 
@@ -52,6 +54,8 @@ class ReminderDecision(BaseModel):
     errors: list[Problem] = []  # the refused return's problems, for the "has errors" mail
     skip: SkipReason | None = None
     logged_at: datetime | None = None  # when the step was recorded, if skipped as logged
+    logged_state: str | None = None  # where its mail stands, if logged (schema.mail_log.MailState)
+    attempts: int = 0  # earlier attempts of this step that met a passing fault
 
     @property
     def due(self) -> bool:
@@ -117,6 +121,7 @@ def reminders_today(session: Session, roster: Roster, period: Period, today: dat
         elif state.state == AgencyStanding.INVALID:
             errors = _errors(session, state)
         entry = logged.get((state.agency, due.step.id))
+        retry = entry is not None and entry.state == MailState.DEFERRED
         decisions.append(
             ReminderDecision(
                 **base,
@@ -127,31 +132,45 @@ def reminders_today(session: Session, roster: Roster, period: Period, today: dat
                 counting=due.counting,
                 recipients=_recipients(roster, state.agency, due.step.kind),
                 errors=errors,
-                skip=SkipReason.LOGGED if entry else None,
+                skip=SkipReason.LOGGED if entry and not retry else None,
                 logged_at=entry.recorded_at if entry else None,
+                logged_state=entry.state if entry else None,
+                attempts=entry.attempts if retry else 0,
             )
         )
     return decisions
 
 
-def record_step(session: Session, period_id: str, decision: ReminderDecision) -> bool:
-    """Claim `decision`'s step in the log and commit; False if it was there already (sent by another run)."""
+def claim_step(session: Session, period_id: str, decision: ReminderDecision, token: str) -> int | None:
+    """Claim `decision`'s step for the sender `token` and commit: the log row's id, or None if another has it."""
     if decision.step is None or decision.kind is None:
-        raise ValueError(f"no step to record for {decision.agency}: {decision.skip}")
+        raise ValueError(f"no step to claim for {decision.agency}: {decision.skip}")
+    table = ReminderLog.__table__
+    now = utc_now()
     values = {
         "period_id": period_id,
         "agency_id": decision.agency,
         "step": decision.step,
         "kind": decision.kind.value,
         "recipients": decision.recipients,
+        "recorded_at": now,
+        "state": MailState.SENDING,
+        "attempts": 1,
+        "claim": token,
+        "claimed_at": now,
+        "refused": {},
     }
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(ReminderLog.__table__)
-        .values(**values, recorded_at=utc_now())
+        insert(table)
+        .values(**values)
         .on_conflict_do_nothing(index_elements=["period_id", "agency_id", "step"])
-        .returning(ReminderLog.__table__.c.id)
+        .returning(table.c.id)
     )
-    claimed = session.execute(statement).first() is not None
+    row_id = session.execute(statement).scalar()
     session.commit()
-    return claimed
+    if row_id is not None:
+        return row_id
+    mine = (ReminderLog.period_id == period_id, ReminderLog.agency_id == decision.agency)
+    row_id = session.scalar(select(ReminderLog.id).where(*mine, ReminderLog.step == decision.step))
+    return row_id if row_id is not None and claim(session, ReminderLog, row_id, token) else None

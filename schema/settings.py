@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         ge=1,
         description="at most this many mails sent per minute by one sender (one connection); a limit across tasks is for Prefect",
     )
+    mail_retry_delays: list[float] = Field(
+        [30, 120, 600],
+        description="seconds Prefect waits before each new attempt at mails that met a passing fault (server down, "
+        "connection dropped, a 4xx answer); what is still not sent after the last waits for the next run",
+    )
 
     def export_database(self) -> None:
         """Name this database in the environment, for the flows run in this process (they read it from there)."""

@@ -19,6 +19,8 @@ from schema.models import Base
 from schema.periods import open_period
 from schema.roster_store import save_roster
 
+pytest_plugins = ["tests.smtp_server"]  # the loopback SMTP server fixtures, for every test that sends mail
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "PHOIHOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -89,3 +91,15 @@ def loaded(session: Session, roster: Roster) -> Session:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """One Prefect API for the whole test session (PREFECT_NOTES: ~15 s to start, so flow tests are few); its URL,
+    for the processes a test starts (`phoihop remind` runs its flow through it instead of a server of its own)."""
+    import flows  # noqa: F401, I001  — Prefect's defaults (no telemetry, patient start-up) before Prefect loads
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()

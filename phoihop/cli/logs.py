@@ -13,8 +13,9 @@ import tempfile
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-# The loggers of our packages: what they say at INFO and above is kept in the file.
-APP_LOGGERS = ("phoihop", "schema", "agencies", "report", "flows", "portal")
+# The loggers of our packages, and Prefect's when a command runs a flow: what they say at INFO and above is
+# kept in the file (the terminal shows only what the command tells, in Vietnamese).
+APP_LOGGERS = ("phoihop", "schema", "agencies", "report", "flows", "portal", "prefect")
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 

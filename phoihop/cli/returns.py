@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -17,12 +19,15 @@ from agencies.file_safety import read_local
 from agencies.problems import Problem, problem
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
-from phoihop.cli.context import app_context, console, require_agency
+from flows.outgoing_mail import deliver_receipts, receipt_mails_of
+from phoihop.cli.context import AppContext, app_context, console, require_agency
 from phoihop.cli.output import out_dir, write_out
-from phoihop.cli.unseen import print_unassigned, print_unfinished
+from phoihop.cli.unseen import print_mail_failures, print_unassigned, print_unfinished
 from report.templating import render
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import submit_return
+from schema.mail_delivery import Mailer
+from schema.mail_log import mail_failures
 from schema.periods import get_period
 from schema.receipts import Receipt
 from schema.unseen import unassigned_uploads, unfinished_uploads
@@ -81,6 +86,22 @@ def print_receipt(roster: Roster, name: str, receipt: Receipt | None = None, ref
     console.print(text)
 
 
+def mail_receipts(app: AppContext, return_ids: list[int]) -> None:
+    """Send each upload's receipt mail to its agency now; what cannot go now, the receipt-mail flow sends later."""
+    if not return_ids:
+        return
+    with app.session() as session:
+        ids = receipt_mails_of(session, return_ids)
+    if not ids:
+        return
+    token = f"cli-{uuid.uuid4()}"
+    results = asyncio.run(deliver_receipts(app.session, app.settings, Mailer(app.settings), token, ids))
+    for result in results:
+        typer.echo(
+            render("email/delivered.txt.j2", result=result, saved=shown_path(result.saved) if result.saved else None)
+        )
+
+
 def submit(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Các tệp báo cáo (.xlsx hoặc .json).")],
@@ -89,6 +110,7 @@ def submit(
     """Nhận báo cáo: mỗi tệp được lưu nguyên gốc, kiểm tra và trả biên nhận hoặc danh sách lỗi."""
     app = app_context(ctx)
     refused = 0
+    answered: list[int] = []
     with app.session() as session:
         roster = app.roster(session)
         require_agency(roster, agency)
@@ -114,6 +136,8 @@ def submit(
             )
             print_receipt(roster, shown_path(path), receipt)
             refused += not receipt.accepted
+            answered.append(receipt.id)
+    mail_receipts(app, answered)
     if refused:
         raise typer.Exit(code=1)
 
@@ -131,8 +155,9 @@ def status(
         states = period_completeness(session, roster, row)
         unfinished = unfinished_uploads(session)
         unassigned = unassigned_uploads(session, row)
+        failures = mail_failures(session, row.id)
     if as_json:
-        document = completeness_document(row.id, states, unfinished, unassigned)
+        document = completeness_document(row.id, states, unfinished, unassigned, failures)
         typer.echo(document.model_dump_json(indent=2))
         return
     table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
@@ -155,6 +180,7 @@ def status(
     )
     print_unfinished(roster, unfinished)
     print_unassigned(roster, unassigned)
+    print_mail_failures(roster, failures)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""The sections of `phoihop status` after the table: uploads the table cannot place."""
+"""The sections of `phoihop status` after the table: uploads the table cannot place, mails that did not arrive."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from rich.table import Table
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
 from phoihop.cli.context import console
+from report.templating import environment
+from schema.mail_log import MailFailure
 from schema.unseen import UnassignedUpload, UnfinishedUpload
 
 
@@ -63,3 +65,17 @@ def print_unassigned(roster: Roster, uploads: list[UnassignedUpload]) -> None:
             for u in uploads
         ],
     )
+
+
+def print_mail_failures(roster: Roster, failures: list[MailFailure]) -> None:
+    if not failures:
+        return
+    words = environment().get_template("email/_failures.txt.j2").module
+    rows = []
+    for f in failures:
+        agency = roster.agency(f.agency)
+        when = f"{f.at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M}" if f.at else ""
+        rows.append((escape(agency.name if agency else f.agency), escape(str(words.what(f))), when,
+                     escape(str(words.trouble(f)))))  # fmt: skip
+    _section("Thư không đến được đơn vị", ("Đơn vị", "Thư", "Gửi lúc", "Tình trạng"), rows)
+    console.print("Hãy kiểm tra địa chỉ thư điện tử của đơn vị trong danh mục, hoặc liên hệ đơn vị qua điện thoại.")

@@ -18,6 +18,7 @@ from portal.deps import ClientIp, Coordinator, CurrentPrincipal, Database
 from portal.responses import documented
 from schema.completeness import Completeness, completeness_document, period_completeness
 from schema.credentials import Principal
+from schema.mail_log import mail_failures
 from schema.models import Period
 from schema.period_forms import agency_form
 from schema.periods import get_period
@@ -133,7 +134,8 @@ async def form(
 def _completeness(session: Session, period_id: str) -> Completeness:
     row = get_period(session, period_id)
     states = period_completeness(session, current_roster(session), row)
-    return completeness_document(row.id, states, unfinished_uploads(session), unassigned_uploads(session, row))
+    unfinished, unassigned = unfinished_uploads(session), unassigned_uploads(session, row)
+    return completeness_document(row.id, states, unfinished, unassigned, mail_failures(session, row.id))
 
 
 @router.get(

@@ -1,15 +1,20 @@
-"""`phoihop remind --dry-run` as a user types it: who would get what and why, around Tết, on SQLite and PostgreSQL."""
+"""`phoihop remind` as a user types it, on SQLite and PostgreSQL: `--dry-run` tells who would get what and why
+around Tết; without it the remind flow sends through a real SMTP server on loopback — each due mail once, through
+the server down, a dropped connection, an address refused for good and two runs at once."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
-from schema.models import Period
+from schema.models import Period, ReminderLog
 from tests.cli.command import one_line, phoihop
 from tests.factories import POLICE_FIGURES, filled_form
+from tests.smtp_server import SmtpServer, attached_form, bodies
 
 PERIOD = "2024-M02"  # deadline Sunday 18/02/2024, just after Tết Giáp Thìn (08–14/02/2024)
 
@@ -71,7 +76,109 @@ def test_dry_run_over_tet_and_once_late(cycle: str, tmp_path: Path) -> None:
     assert "thanhtra@stttt.hungyen.example" in line_of(late, "customs"), "the coordinator is told"
 
 
-def test_sending_is_not_configured_yet(cycle: str, tmp_path: Path) -> None:
-    result = phoihop(tmp_path / "var", "--db", cycle, "remind", PERIOD)
-    assert result.returncode == 1
-    assert "Chưa cấu hình gửi thư nhắc" in one_line(result)
+DAY_BEFORE = "2024-02-16"  # Friday: T-1 in working days before Sunday 18/02
+
+
+def send(tmp_path: Path, url: str, api: str, server: SmtpServer, today: str = DAY_BEFORE, **env: str):
+    """`phoihop remind PERIOD --today DAY` sending through `server`, its flow run through the session's Prefect API."""
+    settings = {**server.environment(), "PREFECT_API_URL": api, "PHOIHOP_MAIL_RETRY_DELAYS": "[0.5]", **env}
+    return phoihop(tmp_path / "var", "--db", url, "remind", PERIOD, "--today", today, timeout=180, **settings)
+
+
+def due_agencies(tmp_path: Path, url: str, today: str = DAY_BEFORE) -> set[str]:
+    """The agencies the dry run says get a mail today (the decision is tested above; here, what is sent)."""
+    return {line.split("(")[1].split(")")[0] for line in dry_run(tmp_path, url, today) if ": bước «" in line}
+
+
+def test_every_due_reminder_arrives_once_with_the_agencys_form(
+    cycle: str, tmp_path: Path, roster: Roster, prefect_api: str, smtp_server
+) -> None:
+    server = smtp_server("starttls", auth=True)
+    due = due_agencies(tmp_path, cycle)
+    assert "police" not in due and len(due) == len(roster.agencies()) - 1
+    result = send(tmp_path, cycle, prefect_api, server)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", "Prefect's lines stay out of the terminal"
+    assert (
+        result.stdout.splitlines()[0]
+        == f"Nhắc gửi báo cáo kỳ 2024-M2, ngày 16/02/2024: {len(due)} thư đã gửi, 1 đơn vị bỏ qua."
+    )
+    received = server.inbox.messages
+    assert len(received) == len(due)
+    by_agency = {attached_form(message)["agency"]: (recipients, message) for recipients, message in received}
+    assert set(by_agency) == due, "one mail per agency that has not sent, none to the police (sent)"
+    for agency_id, (recipients, message) in by_agency.items():
+        agency = roster.require_agency(agency_id)
+        assert recipients == agency.emails
+        assert attached_form(message)["filename"] == f"2024-M2_{agency_id}.xlsx"
+        assert attached_form(message)["period"] == "2024-M2"
+        text, html = bodies(message)
+        for body in (text, html):
+            assert agency.name in body
+            assert "Hạn gửi: ngày" in body and "18/02/2024" in body
+            assert "còn 1 ngày làm việc nữa là đến hạn" in body
+            assert "http://127.0.0.1:8000" in body
+    customs = by_agency["customs"][1]
+    assert customs["Subject"] == "[phoihop] Nhắc gửi báo cáo tháng 2 năm 2024 (2024-M2)"
+    assert customs["From"] == "Sở KH&CN Hưng Yên <phoihop@so.test>"
+    market = by_agency["market-surveillance"][1]
+    assert market["Subject"] == "[phoihop] Báo cáo tháng 2 năm 2024 (2024-M2) của đơn vị có lỗi, cần gửi lại"
+    assert "Trang «Số liệu», ô D" in bodies(market)[0], "the refused return's errors, by cell"
+    again = send(tmp_path, cycle, prefect_api, server)
+    assert again.returncode == 0, again.stderr
+    assert len(server.inbox.messages) == len(due), "a second run the same day sends nothing"
+    assert "0 thư đã gửi" in again.stdout.splitlines()[0]
+    assert "bỏ qua: bước «nhắc trước hạn 1 ngày» đã gửi lúc" in line_of(again.stdout.splitlines(), "customs")
+
+
+def test_the_server_down_then_a_dropped_connection_then_back_sends_each_mail_once(
+    cycle: str, tmp_path: Path, session: Session, prefect_api: str, smtp_server
+) -> None:
+    due = due_agencies(tmp_path, cycle)
+    server = smtp_server(started=False)  # its port answers nothing: connection refused
+    down = send(tmp_path, cycle, prefect_api, server, PHOIHOP_SMTP_TIMEOUT="5")
+    assert down.returncode == 1
+    assert f"{len(due)} thư nhắc chưa gửi được vì máy chủ thư gặp lỗi tạm thời" in one_line(down)
+    assert f"0 thư đã gửi, {len(due)} chờ gửi lại" in down.stdout.splitlines()[0]
+    states = session.execute(select(ReminderLog.state, ReminderLog.attempts)).all()
+    assert set(states) == {("deferred", 2)}, "tried, then retried once by Prefect, and left for the next run"
+    server.start()
+    server.inbox.drop_next = 3  # back, but three connections drop in the middle of a message
+    back = send(tmp_path, cycle, prefect_api, server)
+    assert back.returncode == 0, back.stderr + back.stdout
+    assert server.inbox.dropped == 3
+    agencies = sorted(attached_form(message)["agency"] for _, message in server.inbox.messages)
+    assert agencies == sorted(due), "every due mail, each exactly once"
+    session.expire_all()
+    assert {state for (state,) in session.execute(select(ReminderLog.state))} == {"sent"}
+    assert send(tmp_path, cycle, prefect_api, server).returncode == 0
+    assert len(server.inbox.messages) == len(due), "nothing twice once all is sent"
+
+
+def test_an_address_refused_for_good_is_reported_and_not_retried(
+    cycle: str, tmp_path: Path, roster: Roster, prefect_api: str, smtp_server
+) -> None:
+    server = smtp_server()
+    (address,) = roster.require_agency("customs").emails
+    server.inbox.refuse.add(address)
+    first = send(tmp_path, cycle, prefect_api, server)
+    assert first.returncode == 0, first.stderr
+    assert f"bị từ chối, không gửi lại: {address} (550 5.1.1 No such user here)" in line_of(
+        first.stdout.splitlines(), "customs"
+    )
+    assert send(tmp_path, cycle, prefect_api, server).returncode == 0
+    assert server.inbox.asked.count(address) == 1, "refused for good: never asked again"
+    status = phoihop(tmp_path / "var", "--db", cycle, "status", PERIOD)
+    assert status.returncode == 0, status.stderr
+    assert f"{address}: 550 5.1.1 No such user here" in status.stdout
+    assert "Chi cục Hải quan Hưng Yên" in next(line for line in status.stdout.splitlines() if address in line)
+
+
+def test_two_runs_at_once_send_each_mail_once(cycle: str, tmp_path: Path, prefect_api: str, smtp_server) -> None:
+    server = smtp_server()
+    due = due_agencies(tmp_path, cycle)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: send(tmp_path, cycle, prefect_api, server), range(2)))
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    agencies = sorted(attached_form(message)["agency"] for _, message in server.inbox.messages)
+    assert agencies == sorted(due)

@@ -35,7 +35,7 @@ def count(session: Session, model) -> int:
 
 
 def test_collect_sorts_the_inbox_and_reports_per_agency(
-    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
+    prefect_api: str, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
 ) -> None:
     from flows.collect import collect
 
@@ -77,7 +77,7 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
 
 
 def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
-    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path, monkeypatch
+    prefect_api: str, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path, monkeypatch
 ) -> None:
     """Links to the outside, a file that crashes the reader, a bug injected into the intake for one file
     (fault injection: the intake as the folder calls it raises for those bytes), and the claims of a
@@ -126,7 +126,7 @@ def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(
 
 
 def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
-    prefect_api: None, roster: Roster, tmp_path: Path, monkeypatch
+    prefect_api: str, roster: Roster, tmp_path: Path, monkeypatch
 ) -> None:
     """The fault is real: the embedded database opened read-only (SQLite's `mode=ro`), so the roster loads and
     every write fails. The keep task still retries three times, without the waits between tries."""
@@ -162,7 +162,7 @@ def test_collect_leaves_the_files_for_the_next_run_when_the_database_fails(
 
 
 def test_collect_files_names_that_are_not_utf8_and_refuses_a_file_too_large_to_read(
-    prefect_api: None, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
+    prefect_api: str, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
 ) -> None:
     """Names of raw bytes and Latin-1 beside a good file, and a sparse file past `Limits.unread_past`: each filed
     once in one run (no retries, nothing left claimed), shown printably in the artifact; a second run adds nothing."""

@@ -16,7 +16,7 @@ from tests.flows.artifacts import read_artifact
 
 
 def test_the_flow_drafts_and_reports_who_is_missing(
-    prefect_api: None, flow_database: str, loaded: Session, roster: Roster, tmp_path: Path
+    prefect_api: str, flow_database: str, loaded: Session, roster: Roster, tmp_path: Path
 ) -> None:
     from flows.consolidate import consolidate
 
@@ -50,7 +50,7 @@ def test_the_flow_drafts_and_reports_who_is_missing(
 
 
 def test_a_consolidation_asked_for_is_noted_running_then_completed_with_its_draft(
-    prefect_api: None, flow_database: str, loaded: Session, tmp_path: Path
+    prefect_api: str, flow_database: str, loaded: Session, tmp_path: Path
 ) -> None:
     from flows.consolidate import consolidate
 
@@ -63,7 +63,7 @@ def test_a_consolidation_asked_for_is_noted_running_then_completed_with_its_draf
 
 
 def test_a_failed_consolidation_says_why_in_vietnamese(
-    prefect_api: None, flow_database: str, loaded: Session, tmp_path: Path
+    prefect_api: str, flow_database: str, loaded: Session, tmp_path: Path
 ) -> None:
     from flows.consolidate import consolidate
 

@@ -10,7 +10,7 @@ from schema.database import make_engine, make_session_factory
 from tests.docx_reading import section, table_text
 
 
-def test_demo_writes_seed_004_from_filled_forms(prefect_api: None, tmp_path: Path) -> None:
+def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Đã nhận 25 báo cáo mẫu" in result.output

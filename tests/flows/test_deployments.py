@@ -70,3 +70,29 @@ def test_the_served_entrypoints_import_from_anywhere(tmp_path: Path, monkeypatch
     monkeypatch.chdir(tmp_path)  # the runner finds its flows by module path, whatever folder it runs in
     for served in SERVED:
         assert load_flow_from_entrypoint(served.entrypoint).name == served.name
+
+
+def test_reminders_go_out_at_eight_every_morning_in_the_province() -> None:
+    """prefect.yaml's and `phoihop serve`'s remind schedule, as Prefect's server computes its runs: 08:00 in Hưng Yên
+    (01:00 UTC) every day, over every open period (no period parameter); its entrypoint imports."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.server.schemas.schedules import CronSchedule
+
+    from flows.deployments import SERVED, TIMEZONE
+
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (deployed,) = [d for d in config["deployments"] if d["name"] == "remind"]
+    (served,) = [s for s in SERVED if s.name == "remind"]
+    (schedule,) = deployed["schedules"]
+    assert (schedule["cron"], schedule["timezone"]) == (served.cron, TIMEZONE)
+    assert "period" not in deployed.get("parameters", {}), "no period: every open period"
+    cron = CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"])
+    runs = asyncio.run(cron.get_dates(n=3, start=datetime(2026, 11, 28, 2, 0, tzinfo=UTC)))  # 09:00 there
+    assert [run.astimezone(UTC) for run in runs] == [datetime(2026, 11, d, 1, 0, tzinfo=UTC) for d in (29, 30)] + [
+        datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    ]
+    flow = load_flow_from_entrypoint(f"{ROOT / deployed['entrypoint'].partition(':')[0]}:remind")
+    assert flow.name == "remind" and set(inspect.signature(flow.fn).parameters) == {"period", "today"}

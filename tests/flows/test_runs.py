@@ -25,14 +25,14 @@ from tests.live_server import free_port
 
 
 @pytest.fixture
-def api_url(prefect_api: None) -> str:
+def api_url(prefect_api: str) -> str:
     from prefect.settings import PREFECT_API_URL
 
     return PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="module")
-def unserved_deployment(prefect_api: None) -> str:
+def unserved_deployment(prefect_api: str) -> str:
     """The consolidate flow deployed with no runner serving it (Prefect: NOT_READY)."""
     from flows.consolidate import consolidate
 

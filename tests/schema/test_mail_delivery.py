@@ -4,12 +4,7 @@ refusals kept apart from passing faults; the local sink when no server is config
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-import ssl
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,8 +12,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from openpyxl import load_workbook
 from pydantic import SecretStr
 
@@ -32,119 +25,18 @@ from schema.models import Period
 from schema.period_forms import form_for
 from schema.receipts import Receipt
 from schema.settings import Settings
-
-REFUSED_DOMAIN = "khong-ton-tai.test"
-BUSY_DOMAIN = "tam-thoi.test"  # the server answers 451: try later
-DROPPED_SUBJECT = "rớt kết nối"  # the server drops the connection in the middle of the data
-USER, PASSWORD = "phoihop", "mật-khẩu-thử"
-
-
-@dataclass
-class Inbox:
-    """What the server received: one envelope per accepted message."""
-
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
-        if address.endswith("@" + REFUSED_DOMAIN):
-            return "550 5.1.1 No such user here"
-        if address.endswith("@" + BUSY_DOMAIN):
-            return "451 4.3.0 Mailbox busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        if message["Subject"] == DROPPED_SUBJECT:
-            server.transport.close()
-            return "421 gone"
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, made now: (cert.pem, key.pem)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
-def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*certificate)
-    return context
-
-
-def check_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        USER.encode(),
-        PASSWORD.encode(),
-    )
-    return AuthResult(success=ok, handled=False)
+from tests.smtp_server import BUSY_DOMAIN, DROPPED_SUBJECT, REFUSED_DOMAIN, Inbox, free_port, settings_for
 
 
 @pytest.fixture
-def serve(certificate: tuple[Path, Path]) -> Iterator:
-    """Start an SMTP server on loopback: serve(security="none"|"starttls"|"tls", auth=False) -> (inbox, port)."""
-    controllers: list[Controller] = []
+def serve(smtp_server):
+    """serve(security, auth) -> (inbox, port) of a server started for this test."""
 
     def start(security: str = "none", auth: bool = False) -> tuple[Inbox, int]:
-        inbox, port = Inbox(), free_port()
-        options: dict = {}
-        if security == "starttls":
-            options.update(tls_context=server_context(certificate), require_starttls=True)
-        if security == "tls":
-            options.update(ssl_context=server_context(certificate))
-        if auth:
-            options.update(authenticator=check_login, auth_required=True, auth_require_tls=security != "none")
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        return inbox, port
+        server = smtp_server(security, auth)
+        return server.inbox, server.port
 
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
-def settings_for(tmp_path: Path, port: int | None, security: str = "none", auth: bool = False, **extra) -> Settings:
-    values: dict = {"data_dir": tmp_path, "smtp_security": security, "smtp_port": port, **extra}
-    values["smtp_host"] = "127.0.0.1" if port else None
-    if auth:
-        values.update(smtp_user=USER, smtp_password=PASSWORD)
-    values.setdefault("mail_rate_per_minute", 6000)
-    return Settings(**values)
+    return start
 
 
 def police_reminder(roster: Roster, to: list[str] | None = None, problems: list[Problem] | None = None) -> EmailMessage:

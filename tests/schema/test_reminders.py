@@ -11,9 +11,11 @@ from agencies.reminders import Counting, ReminderKind
 from agencies.roster import Roster
 from schema.database import make_session_factory
 from schema.intake import submit_return
+from schema.mail_delivery import Delivery, Outcome
+from schema.mail_log import MailState, settle
 from schema.models import Period, ReminderLog
 from schema.periods import set_period_state
-from schema.reminders import ReminderDecision, SkipReason, record_step, reminders_today
+from schema.reminders import ReminderDecision, SkipReason, claim_step, reminders_today
 from schema.withdrawal import withdraw_return
 from tests.factories import POLICE_FIGURES, filled_form
 
@@ -71,8 +73,8 @@ def test_who_gets_what_on_t_minus_one(loaded: Session, roster: Roster) -> None:
 def test_a_logged_step_is_skipped_with_its_time(loaded: Session, roster: Roster) -> None:
     period = cycle(loaded, roster)
     first = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 16)))
-    assert record_step(loaded, period.id, first["dic"]) is True
-    assert record_step(loaded, period.id, first["dic"]) is False, "the same step twice: skipped"
+    assert claim_step(loaded, period.id, first["dic"], "run-1") is not None
+    assert claim_step(loaded, period.id, first["dic"], "run-2") is None, "the same step twice: skipped"
     again = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 16)))
     assert (again["dic"].skip, again["dic"].step) == (SkipReason.LOGGED, "before-1")
     assert again["dic"].logged_at is not None and again["dic"].logged_at.tzinfo is not None
@@ -80,6 +82,30 @@ def test_a_logged_step_is_skipped_with_its_time(loaded: Session, roster: Roster)
     # the next working day no step falls: the logged T-1 is still the latest, the others' T-1 is caught up
     saturday = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 17)))
     assert {d.skip for d in saturday.values()} == {SkipReason.SENT, SkipReason.DAY_OFF}
+
+
+def test_a_deferred_step_is_due_again_and_claimed_once(loaded: Session, roster: Roster) -> None:
+    """A passing fault leaves the step deferred: the next run takes it back (once); refused or sent, never."""
+    period = cycle(loaded, roster)
+    first = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 16)))
+    outcomes = {"dic": Outcome.DEFERRED, "customs": Outcome.REFUSED, "market-surveillance": Outcome.SENT}
+    for agency, outcome in outcomes.items():
+        row_id = claim_step(loaded, period.id, first[agency], "run-1")
+        assert row_id is not None
+        settle(loaded, ReminderLog, row_id, "run-1", Delivery(outcome, "<m@x>", first[agency].recipients))
+    again = by_agency(reminders_today(loaded, roster, period, date(2023, 6, 16)))
+    assert (again["dic"].due, again["dic"].attempts, again["dic"].logged_state) == (True, 1, MailState.DEFERRED)
+    assert (again["customs"].skip, again["customs"].logged_state) == (SkipReason.LOGGED, MailState.REFUSED)
+    assert (again["market-surveillance"].skip, again["market-surveillance"].logged_state) == (
+        SkipReason.LOGGED,
+        MailState.SENT,
+    )
+    assert claim_step(loaded, period.id, again["dic"], "run-2") is not None
+    assert claim_step(loaded, period.id, again["dic"], "run-3") is None, "taken back by one run only"
+    assert claim_step(loaded, period.id, first["customs"], "run-2") is None, "refused for good: not retried"
+    loaded.expire_all()
+    row = loaded.scalars(select(ReminderLog).where(ReminderLog.agency_id == "dic")).one()
+    assert (row.state, row.attempts, row.claim) == (MailState.SENDING, 2, "run-2")
 
 
 def test_escalation_goes_to_the_head_and_the_coordinator(loaded: Session, roster: Roster) -> None:
@@ -116,7 +142,7 @@ def test_two_runs_at_once_record_a_step_once(loaded: Session, engine: Engine, ro
     def run(_: int) -> list[bool]:
         start.wait()
         with sessions() as session:
-            return [record_step(session, "2023-H1", d) for d in decisions]
+            return [claim_step(session, "2023-H1", d, f"run-{_}") is not None for d in decisions]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         first, second = pool.map(run, range(2))
