@@ -4,7 +4,8 @@ The run holds its claim on the folder (schema/inbox.py) for its whole life, take
 runs left and every new file, then keeps each file in a task of its own: one file's bug never
 stops the others (it is filed to rejected/ as an internal error), and a fault of the database
 or the disk is retried, then leaves that file — and, the world being down, those after it —
-claimed for the next run. An artifact tells, per agency, what arrived and what became of it.
+claimed for the next run. An artifact tells, per agency, what arrived and what became of it;
+each agency is answered by mail (its receipt, or its errors).
 Safe to re-run, safe with two runs at once, safe when a run is killed.
 """
 
@@ -15,8 +16,10 @@ from datetime import timedelta
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from agencies.roster import Roster
+from flows.receipt_mail import send_waiting_receipts
 from report.templating import render
 from schema.database import configured_session
 from schema.faults import fault_of
@@ -113,6 +116,8 @@ def collect(inbox: str | None = None) -> dict[str, int]:
                 outcomes += [Outcome(rest.shown, rest.agency_hint, filed=None) for rest in claimed[n + 1 :]]
                 break
     publish_arrivals(outcomes, roster)
+    answer_by_mail = send_waiting_receipts.submit(str(flow_run.id))  # an async task: submitted from this sync flow
+    answer_by_mail.wait()  # failing, it leaves the mails queued for the receipt-mail flow; the files are kept
     summary = {"files": len(outcomes), "accepted": sum(o.accepted for o in outcomes)}
     summary["left"] = sum(o.status == "left" for o in outcomes)
     summary["rejected"] = summary["files"] - summary["accepted"] - summary["left"]

@@ -20,6 +20,7 @@ from portal.gate import DatabaseGate
 from portal.pages import agency, coordinator, sign_in
 from schema.database import make_engine
 from schema.faults import fault_of
+from schema.mail_delivery import Mailer
 from schema.recovery import finish_unfinished_uploads
 from schema.settings import Settings
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_after=settings.api_retry_after,
         unavailable=unavailable,
     )
+    app.state.mailer = Mailer(settings)  # one per process: its send-rate limit holds across requests
     app.add_middleware(BodyLimit, answer=answer)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")

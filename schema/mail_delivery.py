@@ -9,6 +9,7 @@ caller — a Prefect task with retries — tries again later. Open one `Mailer` 
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import logging
 import ssl
 import time
@@ -25,6 +26,11 @@ import aiosmtplib
 from schema.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# How a message is written out, to the server and to .eml files. Python's header folding (3.11) drops the space
+# after an encoded word in about one Vietnamese subject in twelve ("hợp lệ: 1 lỗi" arrives as "lệ:1 lỗi"), so
+# headers are not folded: RFC 5322 allows lines of 998 characters.
+WIRE = email.policy.SMTP.clone(max_line_length=998)
 
 
 class Outcome(StrEnum):
@@ -94,7 +100,9 @@ class Mailer:
         security = s.smtp_security
         try:
             response = await aiosmtplib.send(
-                message,
+                message.as_bytes(policy=WIRE),
+                sender=getaddresses([str(message["From"])])[0][1],
+                recipients=recipients,
                 hostname=s.smtp_host,
                 port=s.resolved_smtp_port,
                 use_tls=security == "tls",
@@ -138,7 +146,7 @@ def save_eml(message: EmailMessage, folder: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
     temporary = path.with_suffix(".part")
-    temporary.write_bytes(message.as_bytes())
+    temporary.write_bytes(message.as_bytes(policy=WIRE))
     temporary.replace(path)
     log.info("mail %s saved to %s", message["Message-ID"], path)
     return path

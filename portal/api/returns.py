@@ -18,6 +18,7 @@ from agencies.errors import UserError
 from agencies.problems import Problem
 from portal.body_limit import BodyTooLarge
 from portal.deps import ClientIp, CurrentPrincipal, Database
+from portal.receipt_mail import AnswerByMail
 from portal.responses import ErrorOut, documented
 from portal.uploads import unreadable_multipart, uploaded_file
 from report.templating import render
@@ -121,10 +122,15 @@ async def _body(request: Request) -> tuple[bytes, str | None]:
     },
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
-async def post_return(request: Request, database: Database, principal: CurrentPrincipal, ip: ClientIp) -> Any:
-    """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc."""
+async def post_return(
+    request: Request, database: Database, principal: CurrentPrincipal, ip: ClientIp, mail: AnswerByMail
+) -> Any:
+    """Gửi báo cáo: tệp biểu mẫu (multipart, phần `file`) hoặc JSON. Tệp luôn được lưu nguyên gốc.
+
+    Đơn vị nhận thêm thư điện tử: biên nhận, hoặc danh sách lỗi."""
     data, filename = await _body(request)  # read in full before any database work starts
     receipt, agency = await database.run(_submit, data, filename, principal, ip)
+    mail(receipt.id)
     out = ReceiptOut.of(receipt)
     if not receipt.accepted:
         message = render("receipts/verdict.txt.j2", receipt=receipt, agency=agency)

@@ -19,6 +19,7 @@ from agencies.errors import UserError
 from agencies.forms import Form
 from agencies.states import ReturnStatus
 from portal.deps import ClientIp, Database
+from portal.receipt_mail import AnswerByMail
 from portal.uploads import uploaded_file
 from portal.web import AgencyViewer, RowId, checked_form, go, page, text_field
 from report.wording import number
@@ -112,7 +113,7 @@ def _submit(session: Session, data: bytes, filename: str | None, viewer: Viewer,
 
 @router.post("/agency/periods/{period}/returns")
 async def upload_return(
-    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp
+    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp, mail: AnswerByMail
 ) -> Response:
     parse_period(period)
     form = await checked_form(request, viewer, max_fields=5, max_files=1)
@@ -121,6 +122,7 @@ async def upload_return(
     finally:
         await form.close()
     receipt = await database.run(_submit, data, filename, viewer, ip)
+    mail(receipt.id)
     return go(f"/agency/returns/{receipt.id}")
 
 
@@ -171,7 +173,7 @@ ONLINE_FIELDS_MAX = 2_100  # a form's indicators and sections (at most 1,000 eac
 
 @router.post("/agency/periods/{period}/online")
 async def submit_online(
-    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp
+    period: str, request: Request, database: Database, viewer: AgencyViewer, ip: ClientIp, mail: AnswerByMail
 ) -> Response:
     """The online form becomes the same JSON return the API takes, so one intake checks both."""
     period_id = parse_period(period).id
@@ -194,6 +196,7 @@ async def submit_online(
             document["narrative"][key.removeprefix("narrative:")] = paragraphs
     data = json.dumps(document, ensure_ascii=False).encode()
     receipt = await database.run(_submit, data, None, viewer, ip)
+    mail(receipt.id)
     return go(f"/agency/returns/{receipt.id}")
 
 

@@ -35,9 +35,13 @@ def count(session: Session, model) -> int:
 
 
 def test_collect_sorts_the_inbox_and_reports_per_agency(
-    prefect_api: str, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path
+    prefect_api: str, loaded: Session, roster: Roster, flow_database: str, tmp_path: Path, smtp_server, monkeypatch
 ) -> None:
     from flows.collect import collect
+
+    server = smtp_server()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
 
     bad = filled_form(roster, "firm-vnpt", figures={"infrastructure_incidents": -2})
     inbox = drop(
@@ -73,7 +77,22 @@ def test_collect_sorts_the_inbox_and_reports_per_agency(
     assert by_file["vnpt.xlsx"]["Kết quả"] == "Không hợp lệ, 1 lỗi" and "số âm" in by_file["vnpt.xlsx"]["Lỗi"]
     assert by_file["bao-cao.pdf"]["Đơn vị"] == "(chưa xác định)"
 
+    # each agency the files name is answered by mail, the recovered API upload too; a file naming none has nobody
+    subjects = sorted((tuple(to), message["Subject"]) for to, message in server.inbox.messages)
+    police, customs, vnpt = (tuple(roster.require_agency(a).emails) for a in ("police", "customs", "firm-vnpt"))
+    assert subjects == sorted(
+        [
+            (police, "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1"),
+            (police, "[phoihop] Báo cáo không hợp lệ: 1 lỗi cần sửa"),
+            (customs, "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1"),
+            (vnpt, "[phoihop] Báo cáo kỳ 2023-H1 không hợp lệ: 1 lỗi cần sửa"),
+        ]
+    )
+    vnpt = server.inbox.to(roster.require_agency("firm-vnpt").emails[0])[0]
+    assert "vnpt.xlsx" in vnpt.get_body(("plain",)).get_content() and "số âm" in vnpt.get_body(("plain",)).get_content()
+
     assert collect(inbox=str(inbox)) == {"files": 0, "accepted": 0, "rejected": 0, "left": 0}
+    assert len(server.inbox.messages) == 4, "nothing mailed twice"
 
 
 def test_collect_handles_each_file_on_its_own_and_never_leaves_the_inbox(

@@ -224,3 +224,23 @@ def test_a_connection_dropped_in_the_middle_is_transient(serve, tmp_path: Path, 
     (delivery,) = send(settings_for(tmp_path, port), message)
     assert delivery.outcome is Outcome.DEFERRED and "Disconnected" in delivery.detail
     assert inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "[phoihop] Báo cáo kỳ không hợp lệ: 1 lỗi cần sửa",  # Python's folding made it "lệ:1 lỗi"
+        "[phoihop] hạn gửi cáo hợp lỗi Báo hạn hạn",  # … and this "Báohạn"
+        "[phoihop] Quá hạn gửi báo cáo tháng 12 năm 2024 (2024-M12): báo cáo lãnh đạo đơn vị Sở Thông tin và Truyền thông",
+    ],
+)
+def test_a_vietnamese_subject_arrives_word_for_word(serve, tmp_path: Path, roster: Roster, subject: str) -> None:
+    inbox, port = serve()
+    message = police_reminder(roster)
+    message.replace_header("Subject", subject)
+    settings = settings_for(tmp_path, port)
+    (delivery,) = send(settings, message)
+    assert delivery.outcome is Outcome.SENT
+    assert inbox.messages[0][1]["Subject"] == subject
+    (saved,) = send(settings_for(tmp_path, None), message)
+    assert message_from_bytes(saved.path.read_bytes(), policy=policy.default)["Subject"] == subject
