@@ -12,7 +12,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.outgoing_mail import MailDeferred, MailResult, deliver_receipts
+from flows.outgoing_mail import MailDeferred, MailResult
+from flows.receipt_sending import deliver_receipts
 from schema.database import configured_sessions
 from schema.mail_delivery import Mailer
 from schema.mail_log import MailState

@@ -18,7 +18,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from agencies.calendar import REPORTING_TZ
-from flows.outgoing_mail import MailDeferred, ReminderRun, reminder_rows, send_reminders
+from flows.outgoing_mail import MailDeferred
+from flows.reminder_sending import ReminderRun, reminder_rows, send_reminders
 from report.templating import render
 from schema.database import configured_session, configured_sessions
 from schema.mail_delivery import Mailer

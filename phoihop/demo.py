@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -13,13 +14,16 @@ from agencies.calendar import REPORTING_TZ
 from agencies.form_filling import fill_form_workbook
 from agencies.roster import Roster, load_roster
 from agencies.samples import SampleSet, load_samples
+from flows.receipt_sending import deliver_receipts
 from schema.database import make_engine, make_session_factory
 from schema.intake import submit_return
+from schema.mail_delivery import Mailer
 from schema.migrate import upgrade_to_head
 from schema.period_forms import form_for
 from schema.periods import get_period, open_period
 from schema.receipts import Receipt
 from schema.roster_store import save_roster
+from schema.settings import Settings
 
 
 def submit_samples(
@@ -69,7 +73,7 @@ def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSe
     """Create `out/phoihop-demo.db` anew, open the sample period and submit every sample return."""
     roster, samples = load_roster(), load_samples()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("phoihop-demo.db*"):
+    for stale in [*out.glob("phoihop-demo.db*"), *out.glob("mail/*.eml")]:  # the last demo's database and mails
         stale.unlink()
     database_url = f"sqlite:///{out / 'phoihop-demo.db'}"
     engine = make_engine(database_url)
@@ -98,3 +102,15 @@ def demo_accounts(database_url: str, actor: str, out: Path) -> dict[str, str]:
     lines = [f"{login}\t{password}" for login, password in passwords.items()]
     (out / "demo-accounts.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return passwords
+
+
+def mail_demo_receipts(database_url: str, out: Path, settings: Settings) -> Path:
+    """Each sample return's receipt mail, saved as .eml under `out/mail/` — never sent: the roster's addresses
+    are examples, so the demo writes to the local sink whatever mail server the settings name."""
+    sink = settings.model_copy(update={"smtp_host": None, "data_dir": out})
+    engine = make_engine(database_url)
+    try:
+        asyncio.run(deliver_receipts(make_session_factory(engine), sink, Mailer(sink), "demo"))
+    finally:
+        engine.dispose()
+    return sink.mail_dir

@@ -14,8 +14,9 @@ from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
 
-from flows.outgoing_mail import claim_receipt, receipt_mails_of, settle_receipt
+from flows.receipt_sending import claim_receipt, receipt_mails_of, settle_receipt
 from portal.gate import DatabaseGate
+from schema.faults import fault_of
 from schema.mail_delivery import Mailer
 from schema.settings import Settings
 
@@ -33,8 +34,12 @@ async def send_receipt_mails(gate: DatabaseGate, mailer: Mailer, settings: Setti
                 continue
             delivery = await mailer.send(claimed.message)
             await gate.run(settle_receipt, row_id, token, delivery, wait=GATE_WAIT)
-    except Exception:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
-        log.exception("receipt mail of return %s not sent now", return_id)
+    except Exception as exc:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
+        fault = fault_of(exc)
+        if fault is None:
+            log.exception("receipt mail of return %s not sent now", return_id)
+        else:  # the database or the disk: said in one line, like every fault the portal meets
+            log.warning("receipt mail of return %s not sent now (%s): %s", return_id, fault.code, exc)
 
 
 @dataclass(frozen=True)

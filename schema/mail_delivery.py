@@ -80,7 +80,11 @@ class Mailer:
         message_id = str(message["Message-ID"])
         recipients = recipients_of(message)
         if not self.settings.smtp_host:
-            return Delivery(Outcome.SAVED, message_id, recipients, path=save_eml(message, self.settings.mail_dir))
+            try:
+                path = save_eml(message, self.settings.mail_dir)
+            except OSError as exc:  # a full or failing disk: like a server that cannot take it now
+                return self._logged(Delivery(Outcome.DEFERRED, message_id, recipients, detail=f"not saved: {exc}"))
+            return Delivery(Outcome.SAVED, message_id, recipients, detail=str(path), path=path)
         await self._wait_for_slot()
         return await self._send_smtp(message, message_id, recipients)
 

@@ -7,6 +7,7 @@ Processes the tests start (the installed `phoihop`, a served portal) reach it by
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 import ssl
@@ -42,6 +43,9 @@ class Inbox:
     asked: list[str] = field(default_factory=list)  # every RCPT address, refused or not, in order
     drop_next: int = 0  # drop the connection at the DATA of this many next messages
     dropped: int = 0
+    hold: bool = False  # keep each message's DATA unanswered until `release` is set (then deliver it)
+    holding: threading.Event = field(default_factory=threading.Event)  # set when a message is being held
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
@@ -63,6 +67,10 @@ class Inbox:
         if drop:
             server.transport.close()
             return "421 gone"
+        if self.hold:  # the message is in; the sender hears nothing until released — as a slow server
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 

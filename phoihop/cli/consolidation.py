@@ -46,7 +46,7 @@ def demo(
     ),
 ) -> None:
     """Trình diễn: nạp danh sách Hưng Yên, nhận báo cáo mẫu của 25 đơn vị (theo báo cáo 6 tháng đầu năm 2023) và lập dự thảo."""
-    from phoihop.demo import demo_accounts, prepare_demo
+    from phoihop.demo import demo_accounts, mail_demo_receipts, prepare_demo
 
     app = app_context(ctx)
     database_url, samples, receipts = prepare_demo(out_dir(out), actor=app.actor, console=console)
@@ -54,6 +54,10 @@ def demo(
     if refused:
         fail(f"{len(refused)} báo cáo mẫu bị từ chối; xem các lỗi ở trên.")
     console.print(f"Đã nhận {len(receipts)} báo cáo mẫu kỳ {samples.period} qua biểu mẫu Excel.")
+    mail = mail_demo_receipts(database_url, out, app.settings)
+    console.print(
+        f"Thư biên nhận gửi các đơn vị được lưu thành tệp .eml trong {escape(str(mail))} (mở bằng trình đọc thư)."
+    )
     demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
     draft = _run_flow(demo_app, samples.period, out, samples.report_date)
     console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")

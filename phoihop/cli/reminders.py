@@ -22,8 +22,8 @@ def _send(app: AppContext, period_id: str, today: date) -> None:
     with console.status("Đang gửi thư nhắc (luồng Prefect «remind»)…"):
         # Prefect's own lines (retries, tracebacks) go to the technical log, not between the command's words.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-        from flows.outgoing_mail import reminder_rows
         from flows.remind import remind as remind_flow
+        from flows.reminder_sending import reminder_rows
 
         app.settings.export_database()  # the flow reads its database from the settings, never a parameter
         state = asyncio.run(remind_flow(period=period_id, today=today, return_state=True))

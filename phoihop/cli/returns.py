@@ -19,7 +19,7 @@ from agencies.file_safety import read_local
 from agencies.problems import Problem, problem
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
-from flows.outgoing_mail import deliver_receipts, receipt_mails_of
+from flows.receipt_sending import deliver_receipts, receipt_mails_of
 from phoihop.cli.context import AppContext, app_context, console, require_agency
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_mail_failures, print_unassigned, print_unfinished

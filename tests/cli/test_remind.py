@@ -2,8 +2,10 @@
 around Tết; without it the remind flow sends through a real SMTP server on loopback — each due mail once, through
 the server down, a dropped connection, an address refused for good and two runs at once."""
 
+import json
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.models import Period, ReminderLog
-from tests.cli.command import one_line, phoihop
+from tests.cli.command import PHOIHOP, environment, one_line, phoihop
 from tests.factories import POLICE_FIGURES, filled_form
+from tests.flows.artifacts import read_artifact
 from tests.smtp_server import SmtpServer, attached_form, bodies
 
 PERIOD = "2024-M02"  # deadline Sunday 18/02/2024, just after Tết Giáp Thìn (08–14/02/2024)
@@ -142,6 +145,13 @@ def test_the_server_down_then_a_dropped_connection_then_back_sends_each_mail_onc
     assert f"0 thư đã gửi, {len(due)} chờ gửi lại" in down.stdout.splitlines()[0]
     states = session.execute(select(ReminderLog.state, ReminderLog.attempts)).all()
     assert set(states) == {("deferred", 2)}, "tried, then retried once by Prefect, and left for the next run"
+    artifact = read_artifact("remind-2024-m2")  # what the run published, per agency
+    assert artifact.description.startswith(
+        f"Nhắc gửi báo cáo kỳ 2024-M2, ngày 16/02/2024: 0 thư đã gửi, {len(due)} chờ gửi lại"
+    )
+    rows = {row["Đơn vị"]: row["Kết quả"] for row in json.loads(artifact.data)}
+    assert rows["Chi cục Hải quan Hưng Yên"].startswith("chưa gửi được (lỗi tạm thời của máy chủ thư: ")
+    assert rows["Công an tỉnh Hưng Yên"] == "bỏ qua: đã gửi báo cáo hợp lệ"
     server.start()
     server.inbox.drop_next = 3  # back, but three connections drop in the middle of a message
     back = send(tmp_path, cycle, prefect_api, server)
@@ -149,6 +159,8 @@ def test_the_server_down_then_a_dropped_connection_then_back_sends_each_mail_onc
     assert server.inbox.dropped == 3
     agencies = sorted(attached_form(message)["agency"] for _, message in server.inbox.messages)
     assert agencies == sorted(due), "every due mail, each exactly once"
+    rows = {row["Đơn vị"]: row["Kết quả"] for row in json.loads(read_artifact("remind-2024-m2").data)}
+    assert rows["Chi cục Hải quan Hưng Yên"] == ("đã gửi «nhắc trước hạn 1 ngày» tới vanthu@haiquan.hungyen.example")
     session.expire_all()
     assert {state for (state,) in session.execute(select(ReminderLog.state))} == {"sent"}
     assert send(tmp_path, cycle, prefect_api, server).returncode == 0
@@ -182,3 +194,40 @@ def test_two_runs_at_once_send_each_mail_once(cycle: str, tmp_path: Path, prefec
     assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
     agencies = sorted(attached_form(message)["agency"] for _, message in server.inbox.messages)
     assert agencies == sorted(due)
+
+
+def test_a_run_killed_while_a_mail_is_leaving_never_sends_it_again_and_says_it_is_unsure(
+    cycle: str, tmp_path: Path, session: Session, roster: Roster, prefect_api: str, smtp_server
+) -> None:
+    """kill -9 while the server holds the first message, unanswered: whether it left cannot be known, so the next run
+    does not send it again (never twice) — it sends the others; once the claim is old, `status` shows it as unsure,
+    for the coordinator to phone the agency."""
+    server = smtp_server()
+    server.inbox.hold = True
+    settings = {**server.environment(), "PREFECT_API_URL": prefect_api, "PHOIHOP_MAIL_RETRY_DELAYS": "[0.5]"}
+    args = ["--db", cycle, "remind", PERIOD, "--today", DAY_BEFORE]
+    process = subprocess.Popen([str(PHOIHOP), *args], env=environment(tmp_path / "var", **settings))
+    try:
+        assert server.inbox.holding.wait(120), "the first mail reached the server"
+    finally:
+        process.kill()
+        process.wait()
+    server.inbox.hold = False
+    server.inbox.release.set()
+    (held,) = session.scalars(select(ReminderLog)).all()
+    assert held.state == "sending"
+    again = send(tmp_path, cycle, prefect_api, server)
+    assert again.returncode == 0, again.stderr
+    agencies = [attached_form(message)["agency"] for _, message in server.inbox.messages]
+    due = due_agencies(tmp_path, cycle) | {held.agency_id}  # the dry run now lists the held one as logged
+    assert sorted(agencies) == sorted(due - {held.agency_id}), "the others once each; the held one not again"
+    assert "bước «nhắc trước hạn 1 ngày» đang được gửi từ lúc" in line_of(
+        dry_run(tmp_path, cycle, DAY_BEFORE), held.agency_id
+    )
+    session.expire_all()
+    session.get(ReminderLog, held.id).claimed_at -= timedelta(minutes=31)  # half an hour on, nobody settled it
+    session.commit()
+    status = phoihop(tmp_path / "var", "--db", cycle, "status", PERIOD)
+    name = roster.require_agency(held.agency_id).name
+    line = next(line for line in status.stdout.splitlines() if name in line and "gửi dở dang" in line)
+    assert "chưa rõ đã đến chưa" in line

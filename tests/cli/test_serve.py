@@ -324,12 +324,53 @@ def test_the_flows_are_served_on_their_schedules_in_vietnam_time(serving: Servin
     for name, schedules in {
         "collect": [{"cron": "*/15 7-18 * * 1-5", "timezone": "Asia/Ho_Chi_Minh", "day_or": True}],
         "consolidate": [],
+        "remind": [{"cron": "0 8 * * *", "timezone": "Asia/Ho_Chi_Minh", "day_or": True}],
+        "receipt-mail": [{"cron": "*/10 * * * *", "timezone": "Asia/Ho_Chi_Minh", "day_or": True}],
     }.items():
         deployment = httpx.get(f"{serving.prefect}/deployments/name/{name}/{name}", timeout=10).json()
         assert (deployment["status"], deployment["paused"]) == ("READY", False)
         assert [s["schedule"] for s in deployment["schedules"]] == schedules
         assert all(s["active"] for s in deployment["schedules"])
         assert load_flow_from_entrypoint(deployment["entrypoint"]).name == name
+
+
+def test_with_no_mail_server_the_served_mails_are_saved_as_eml_files(serving: Serving, roster: Roster) -> None:
+    """No SMTP configured: an upload's receipt and the served remind flow's reminders land in data_dir/mail."""
+    import asyncio
+    from datetime import UTC, datetime
+    from email import message_from_bytes, policy
+
+    from flows.runs import final_state, start_run
+    from schema.models import Period
+
+    def saved() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for path in sorted((serving.data_dir / "mail").glob("*.eml")):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            found.setdefault(message["To"], []).append(message["Subject"])
+        return found
+
+    upload(serving, roster, "district-van-lam", {"violation_cases": 4})
+    contact = ", ".join(roster.require_agency("district-van-lam").emails)
+    deadline = time.monotonic() + 15
+    while not any("Biên nhận" in s for s in saved().get(contact, [])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert any(s.startswith("[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản") for s in saved()[contact])
+
+    engine = make_engine(serving.database_url)
+    with make_session_factory(engine)() as session:  # the cycle opened on 01/06/2023, so the 16th is a step
+        session.get(Period, "2023-H1").opened_at = datetime(2023, 6, 1, 1, tzinfo=UTC)
+        session.commit()
+    engine.dispose()
+    run = asyncio.run(start_run(serving.prefect, "remind/remind", {"period": "2023-H1", "today": "2023-06-16"}))
+    deadline = time.monotonic() + 90
+    while (state := asyncio.run(final_state(serving.prefect, run))) is None and time.monotonic() < deadline:
+        time.sleep(1)
+    assert state == "COMPLETED", serving.said()[-3000:]
+    customs = saved()[", ".join(roster.require_agency("customs").emails)]
+    assert customs == ["[phoihop] Nhắc gửi báo cáo 6 tháng đầu năm 2023 (2023-H1)"]
+    police = saved()[", ".join(roster.require_agency("police").emails)]
+    assert not any("Nhắc" in s for s in police), "the police sent a valid return: no reminder"
 
 
 def test_sigterm_stops_every_process_it_started_and_pauses_the_schedules(serving: Serving) -> None:

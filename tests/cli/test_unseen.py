@@ -146,7 +146,7 @@ def test_a_file_with_no_readable_period_is_listed_and_in_the_agencys_history(
 
     listed = phoihop(data_dir, "--db", database_url, "status", "2023-H1", "--json")
     document = json.loads(listed.stdout)
-    assert set(document) == {"period", "agencies", "unfinished", "unassigned"}
+    assert set(document) == {"period", "agencies", "unfinished", "unassigned", "mail_failures"}
     unassigned = document["unassigned"]
     assert [(u["agency"], u["filename"], u["code"]) for u in unassigned] == [
         ("customs", "hq-khong-ky.json", "json_shape"),

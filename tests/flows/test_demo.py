@@ -1,9 +1,11 @@
 """The README's main command, end to end: `phoihop demo` writes seed 004's report from XLSX returns."""
 
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from agencies.roster import load_roster
 from phoihop.cli.main import app
 from schema.accounts import sign_in
 from schema.database import make_engine, make_session_factory
@@ -17,6 +19,9 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert len(list((tmp_path / "returns").glob("2023-H1_*.xlsx"))) == 25, "the officers' filled forms are kept"
     draft = tmp_path / "bao-cao-2023-H1.docx"
     assert str(draft) in result.output.replace("\n", "")
+    assert receipts_saved(tmp_path) == {
+        a.id: "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1" for a in load_roster().agencies()
+    }
 
     assert "25.850.000 đồng" in section(draft, "1.1.")
     police = section(draft, "2.1. Công an tỉnh")
@@ -56,6 +61,17 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
 
     again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)], catch_exceptions=False)
     assert again.exit_code == 0 and "Đã nhận 25 báo cáo mẫu" in again.output, "re-running starts from a fresh database"
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 25, "and the mails of that database only"
+
+
+def receipts_saved(out: Path) -> dict[str, str]:
+    """The demo's receipt mails in out/mail/, by the agency whose contacts they go to: their subjects."""
+    by_address = {address: agency.id for agency in load_roster().agencies() for address in agency.emails}
+    found = {}
+    for path in (out / "mail").glob("*.eml"):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        found[by_address[message["To"].split(",")[0].strip()]] = message["Subject"]
+    return found
 
 
 def test_consolidate_refuses_an_unopened_period_before_starting_prefect(tmp_path: Path) -> None:

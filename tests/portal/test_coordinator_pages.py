@@ -3,6 +3,7 @@ closing and reopening, consolidating, an agency's audit history, and the agencie
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.accounts import issue_password
+from schema.mail_delivery import Mailer
 from schema.models import AuditEntry, Consolidation, Period
 from tests.factories import POLICE_FIGURES, filled_form, left_by_a_killed_run
 from tests.portal.portal_user import PortalUser, form_token
+from tests.smtp_server import settings_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD = "/coordinator/periods/2023-H1"
@@ -356,3 +359,30 @@ def test_every_coordinator_form_refuses_a_missing_or_wrong_token(
         )
     assert len(loaded.scalars(select(AuditEntry)).all()) == audited
     assert loaded.scalars(select(Consolidation)).all() == []
+
+
+def test_a_reminder_refused_by_the_mail_server_is_shown_below_the_table(
+    coordinator: PortalUser, loaded: Session, roster: Roster, smtp_server, tmp_path
+) -> None:
+    """A real refusal (550 from the SMTP server on loopback), kept by the sending steps, shown to the coordinator."""
+    from datetime import UTC, date, datetime
+
+    from flows.reminder_sending import send_reminders
+    from schema.database import make_session_factory
+
+    loaded.get(Period, "2023-H1").opened_at = datetime(2023, 6, 1, 1, tzinfo=UTC)
+    loaded.commit()
+    server = smtp_server()
+    (address,) = roster.require_agency("customs").emails
+    server.inbox.refuse.add(address)
+    settings = settings_for(tmp_path, server.port)
+    sessions = make_session_factory(loaded.get_bind())
+    run = asyncio.run(send_reminders(sessions, settings, Mailer(settings), "2023-H1", date(2023, 6, 16), "run-1"))
+    assert {r.agency: r.state for r in run.results}["customs"] == "refused"
+    assert coordinator.get(BOARD).status_code == 200
+    board = coordinator.get(BOARD).text
+    failures = board.split('id="mail-failures"')[1].split("</section>")[0]
+    assert failures.count("<tr data-mail-failure=") == 1
+    row = failures.split('<tr data-mail-failure="customs">')[1].split("</tr>")[0]
+    assert "Chi cục Hải quan Hưng Yên" in row and "thư «nhắc trước hạn 1 ngày»" in row
+    assert f"bị từ chối: {address}: 550 5.1.1 No such user here" in row

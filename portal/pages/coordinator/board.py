@@ -21,6 +21,7 @@ from portal.deps import ClientIp, Database
 from portal.web import CoordinatorViewer, checked_form, go, page, text_field
 from schema.accounts import Viewer
 from schema.completeness import AgencyState, period_completeness
+from schema.mail_log import MailFailure, mail_failures
 from schema.models import Consolidation, Period
 from schema.periods import get_period, set_period_state
 from schema.roster_store import current_roster
@@ -42,6 +43,8 @@ class Board:
     total: int  # …out of
     unfinished: list[UnfinishedUpload]
     unassigned: list[UnassignedUpload]
+    mail_failures: list[MailFailure]  # reminders and receipts that did not reach their agency
+    names: dict[str, str]  # agency id -> name, for the mail failures
     consolidation_id: int | None  # the latest asked for
 
 
@@ -74,6 +77,8 @@ def _board(session: Session, period_id: str, group: str) -> Board:
         total=len(states),
         unfinished=unfinished_uploads(session),
         unassigned=unassigned_uploads(session, row),
+        mail_failures=mail_failures(session, row.id),
+        names={a.id: a.name for a in roster.agencies()},
         consolidation_id=latest,
     )
 
