@@ -124,3 +124,23 @@ def test_a_refused_return_is_answered_with_every_error_and_its_cell() -> None:
     ]
     assert "Tệp gốc đã được lưu; hãy sửa các lỗi rồi gửi lại." in text
     assert "<td>Số liệu</td><td><strong>D12</strong></td>" in html and "Phiên bản" not in html
+
+
+def test_the_opening_notice_says_the_cycle_is_open_and_not_that_nothing_was_received() -> None:
+    message = reminder_message(reminder(date(2023, 6, 1), kind="opened", days=12, day_word="ngày làm việc"))
+    assert message["Subject"] == "[phoihop] Mở kỳ báo cáo 6 tháng đầu năm 2023 (2023-H1)"
+    for body in bodies(message):
+        assert "Kỳ báo cáo 6 tháng đầu năm 2023 (kỳ 2023-H1) đã mở." in body
+        assert "Hệ thống chưa nhận được" not in body
+        assert "còn 12 ngày làm việc nữa là đến hạn" in body, "the days as the plan counts them"
+
+
+def test_the_escalation_says_the_head_and_the_coordinator_are_told_with_the_days_late() -> None:
+    message = reminder_message(reminder(date(2023, 6, 23), kind="escalation", days=-5, day_word="ngày làm việc"))
+    assert message["Subject"] == (
+        "[phoihop] Quá hạn gửi báo cáo 6 tháng đầu năm 2023 (2023-H1): báo cáo lãnh đạo đơn vị"
+    )
+    text, html = bodies(message)
+    assert "Đơn vị đã quá hạn gửi báo cáo 5 ngày làm việc. Thư này được gửi đồng thời đến lãnh đạo đơn vị" in text
+    assert "Hệ thống chưa nhận được báo cáo" in text and "đã quá hạn 5 ngày làm việc" in text
+    assert 'style="color: #a11"' in html
