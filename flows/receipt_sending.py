@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from flows.outgoing_mail import MailResult, Sessions, unsendable
 from report.mail import ReceiptMail, receipt_message
+from schema.faults import fault_of
 from schema.mail_delivery import Delivery, Mailer
 from schema.mail_log import CLAIMABLE, MailState, claim, settle
 from schema.models import ReceiptMail as ReceiptMailRow
@@ -54,20 +55,29 @@ class ClaimedMail:
     row_id: int
     agency: str
     recipients: list[str]
-    message: EmailMessage | None  # None: it could not be written (already settled as refused)
+    message: EmailMessage
 
 
 def claim_receipt(session: Session, row_id: int, token: str, portal_url: str) -> ClaimedMail | None:
-    """Claim one receipt mail and write it; None if another sender has it or it is settled."""
-    if not claim(session, ReceiptMailRow, row_id, token):
-        return None
+    """Write one receipt mail, then claim it; None if another sender has it or it is settled.
+
+    Written first: a fault of the database while reading the return leaves the mail unclaimed, for a later
+    sender, instead of claimed and never sent. A bug in the writing is settled as refused (shown, not retried).
+    """
     row = session.get(ReceiptMailRow, row_id)
+    if row is None or row.state not in CLAIMABLE:
+        return None
     recipients = list(row.recipients)
     try:
         message = compose_receipt(session, current_roster(session), row, portal_url)
     except Exception as error:
-        settle(session, ReceiptMailRow, row_id, token, unsendable(error, recipients))
-        message = None
+        if fault_of(error) is not None:
+            raise
+        if claim(session, ReceiptMailRow, row_id, token):
+            settle(session, ReceiptMailRow, row_id, token, unsendable(error, recipients))
+        return None
+    if not claim(session, ReceiptMailRow, row_id, token):
+        return None
     return ClaimedMail(row_id, row.agency_id, recipients, message)
 
 
@@ -85,7 +95,7 @@ async def deliver_receipts(
     for row_id in waiting:
         with sessions() as session:
             claimed = claim_receipt(session, row_id, token, settings.public_url)
-        if claimed is None or claimed.message is None:
+        if claimed is None:
             continue
         delivery = await mailer.send(claimed.message)
         with sessions() as session:

@@ -18,9 +18,9 @@ from portal.body_limit import BodyLimit
 from portal.errors import answer, install_error_handlers
 from portal.gate import DatabaseGate
 from portal.pages import agency, coordinator, sign_in
+from portal.receipt_mail import MailDesk
 from schema.database import make_engine
 from schema.faults import fault_of
-from schema.mail_delivery import Mailer
 from schema.recovery import finish_unfinished_uploads
 from schema.settings import Settings
 
@@ -41,6 +41,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         else:
             log.warning("at start, unfinished uploads not looked at: %s: %s", error.code, exc)
     yield
+    app.state.mail_desk.close()
     if app.state.engine is not None:
         app.state.engine.dispose()
 
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_after=settings.api_retry_after,
         unavailable=unavailable,
     )
-    app.state.mailer = Mailer(settings)  # one per process: its send-rate limit holds across requests
+    app.state.mail_desk = MailDesk(settings)  # the receipt mails, on a connection of their own
     app.add_middleware(BodyLimit, answer=answer)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")

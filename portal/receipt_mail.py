@@ -1,62 +1,89 @@
 """Each upload answered by mail right after its page or API answer has gone out (a background task).
 
-The mail is queued with the upload (schema.intake); here it is claimed, sent and settled, each step a short
-call through the database gate — the SMTP exchange itself holds no connection. What cannot go now (the
-mail server down, the gate busy) stays queued for the receipt-mail flow, never lost and never sent twice.
+The mail is queued with the upload (schema.intake); here it is written, claimed, sent and settled. Its
+bookkeeping runs on a database connection of its own, one call at a time, never through the API's gate:
+on the last day before a deadline the mails wait their turn behind each other, not in front of the next
+upload. The SMTP exchange itself holds no connection. What cannot go now (the mail server or the database
+down) stays queued for the receipt-mail flow — never lost, never sent twice.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import anyio
+from anyio.to_thread import run_sync
 from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy import Engine
 
 from flows.receipt_sending import claim_receipt, receipt_mails_of, settle_receipt
-from portal.gate import DatabaseGate
+from schema.database import make_engine, make_session_factory
 from schema.faults import fault_of
 from schema.mail_delivery import Mailer
 from schema.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GATE_WAIT = 60  # seconds a background mail waits for the database: no user is waiting on it
+T = TypeVar("T")
 
 
-async def send_receipt_mails(gate: DatabaseGate, mailer: Mailer, settings: Settings, return_id: int) -> None:
-    token = f"portal-{uuid.uuid4()}"
-    try:
-        for row_id in await gate.run(receipt_mails_of, [return_id], wait=GATE_WAIT):
-            claimed = await gate.run(claim_receipt, row_id, token, settings.public_url, wait=GATE_WAIT)
-            if claimed is None or claimed.message is None:
-                continue
-            delivery = await mailer.send(claimed.message)
-            await gate.run(settle_receipt, row_id, token, delivery, wait=GATE_WAIT)
-    except Exception as exc:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
-        fault = fault_of(exc)
-        if fault is None:
-            log.exception("receipt mail of return %s not sent now", return_id)
-        else:  # the database or the disk: said in one line, like every fault the portal meets
-            log.warning("receipt mail of return %s not sent now (%s): %s", return_id, fault.code, exc)
+class MailDesk:
+    """One connection and one thread for the mails' bookkeeping; made on first use, closed with the app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.mailer = Mailer(settings)  # one per process: its send-rate limit holds across requests
+        self._engine: Engine | None = None
+        self._turns: anyio.CapacityLimiter | None = None
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        if self._turns is None:
+            self._turns = anyio.CapacityLimiter(1)
+        return await run_sync(self._in_session, work, args, limiter=self._turns)
+
+    def _in_session(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.resolved_database_url, pool_size=1, max_overflow=0)
+        with make_session_factory(self._engine)() as session:
+            return work(session, *args)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+    async def send_receipt_mails(self, return_id: int) -> None:
+        token = f"portal-{uuid.uuid4()}"
+        try:
+            for row_id in await self.run(receipt_mails_of, [return_id]):
+                claimed = await self.run(claim_receipt, row_id, token, self.settings.public_url)
+                if claimed is None:
+                    continue
+                delivery = await self.mailer.send(claimed.message)
+                await self.run(settle_receipt, row_id, token, delivery)
+        except Exception as exc:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
+            fault = fault_of(exc)
+            if fault is None:
+                log.exception("receipt mail of return %s not sent now", return_id)
+            else:  # the database or the disk: said in one line, like every fault the portal meets
+                log.warning("receipt mail of return %s not sent now (%s): %s", return_id, fault.code, exc)
 
 
 @dataclass(frozen=True)
 class MailAnswer:
     background: BackgroundTasks
-    gate: DatabaseGate
-    mailer: Mailer
-    settings: Settings
+    desk: MailDesk
 
     def __call__(self, return_id: int) -> None:
         """Send the receipt mail of `return_id` once the response has gone out."""
-        self.background.add_task(send_receipt_mails, self.gate, self.mailer, self.settings, return_id)
+        self.background.add_task(self.desk.send_receipt_mails, return_id)
 
 
 def get_mail_answer(request: Request, background: BackgroundTasks) -> MailAnswer:
-    state = request.app.state
-    return MailAnswer(background, state.gate, state.mailer, state.settings)
+    return MailAnswer(background, request.app.state.mail_desk)
 
 
 AnswerByMail = Annotated[MailAnswer, Depends(get_mail_answer)]
