@@ -92,6 +92,11 @@ class Form(BaseModel):
     id: Code
     version: int = Field(ge=1)
     title: str
+    kind: Code | None = Field(
+        None,
+        description="what the form is, naming the built-in wording of its section (templates/report/groups/<kind>"
+        ".txt.j2); none: the generic wording, every figure and the nothing-found phrase",
+    )
     indicator_groups: list[IndicatorGroup] = Field(min_length=1)
     narrative: list[NarrativeSection] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)

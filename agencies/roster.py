@@ -89,6 +89,7 @@ class Coordinator(BaseModel):
     agency: AgencyId = Field(description="the roster agency that consolidates")
     superior_body: str
     issuing_body: str
+    full_name: str | None = Field(None, description="the department's name in the report's text; default: its agency's")
     short_name: str
     document_code: str = Field(description="type and body code after the number: BC-STTTT")
     place: str = Field(description="place in the date line")
@@ -97,14 +98,36 @@ class Coordinator(BaseModel):
     recipients: list[str] = Field(description="the 'Nơi nhận' list")
 
 
+class ReportWords(BaseModel):
+    """The report's own sentences, each with a default written in templates/report/ when left out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topic: str = Field(
+        "công tác phối hợp phòng, chống tội phạm trong lĩnh vực thông tin và truyền thông",
+        description="what the report is about, as its sentences name it",
+    )
+    sector: str = Field("lĩnh vực thông tin và truyền thông", description="where the reporting firms work")
+    subject: str | None = Field(None, description="the line under BÁO CÁO; default: the topic and the period")
+    legal_basis: str | None = Field(None, description="the first sentence; default: from `regulation`, if any")
+    opening: str | None = Field(None, description="the sentence before part I; default: who consolidated what")
+    recipient_in_text: str | None = Field(None, description="the recipient as the sentences name it")
+
+
 class Roster(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: AgencyId
     province: str
     recipient: str = Field(description="'Kính gửi' of the consolidated report")
-    regulation: Regulation
+    regulation: Regulation | None = Field(None, description="the act that sets the reporting, if the report cites one")
     coordinator: Coordinator
+    report: ReportWords = Field(default_factory=ReportWords)
+    wording: dict[str, str] = Field(
+        default_factory=dict,
+        description="the roster's own templates by name (read from its `templates` folder): each overrides the "
+        "built-in one of that name; `groups/<group id>.txt.j2` writes that group's section",
+    )
     calendar: dict[PeriodKind, PeriodRule] = Field(default_factory=dict)
     reminders: ReminderPlan = Field(default_factory=ReminderPlan, description="when agencies are reminded")
     groups: list[Group] = Field(min_length=1)
@@ -137,6 +160,11 @@ class Roster(BaseModel):
 
     def agencies(self) -> list[Agency]:
         return [agency for group in self.groups for agency in group.agencies]
+
+    @property
+    def department(self) -> str:
+        """The coordinating department's full name, as the report's sentences write it."""
+        return self.coordinator.full_name or self.require_agency(self.coordinator.agency).name
 
     def agency(self, agency_id: str) -> Agency | None:
         return next((a for a in self.agencies() if a.id == agency_id), None)
@@ -237,4 +265,28 @@ def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
         raise RosterError(f"Tệp {path}, khóa forms: phải là danh sách đường dẫn tới các tệp biểu mẫu")
     forms = [load_form(path.parent / name) for name in form_files]
     data = {**data, "forms": {form.id: form for form in forms}}
+    if "templates" in data:
+        data["wording"] = read_wording(path, data.pop("templates"))
     return validate_document(Roster, data, path)
+
+
+WORDING_SUFFIX = ".j2"
+
+
+def read_wording(path: Path, folder: Any) -> dict[str, str]:
+    """The `templates` folder of the roster at `path`: every `*.j2` file under it, by its name inside it."""
+    if not isinstance(folder, str) or not folder.strip():
+        raise RosterError(f"Tệp {path}, khóa templates: phải là đường dẫn tới thư mục mẫu lời văn")
+    root = path.parent / folder
+    if not root.is_dir():
+        raise RosterError(f"Tệp {path}, khóa templates: không có thư mục {root}")
+    found = {}
+    for file in sorted(root.rglob(f"*{WORDING_SUFFIX}")):
+        name = file.relative_to(root).as_posix()
+        try:
+            found[name] = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise RosterError(f"Tệp mẫu lời văn {file}: phải được lưu bằng mã UTF-8") from None
+    if not found:
+        raise RosterError(f"Tệp {path}, khóa templates: thư mục {root} không có tệp mẫu nào (*{WORDING_SUFFIX})")
+    return found

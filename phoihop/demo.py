@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ
 from agencies.form_filling import fill_form_workbook
-from agencies.roster import Roster, load_roster
+from agencies.roster import DEFAULT_ROSTER, GroupRole, Roster, RosterError, load_roster
 from agencies.samples import SampleSet, load_samples
 from flows.receipt_sending import deliver_receipts
 from schema.database import make_engine, make_session_factory
@@ -69,9 +69,28 @@ def submit_samples(
     return receipts
 
 
-def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSet, list[Receipt]]:
+def demo_samples(roster_path: Path, samples_path: Path | None) -> Path:
+    """The sample returns to replay: those given, else the one file of the roster's `samples/` folder."""
+    if samples_path is not None:
+        return samples_path
+    found = sorted((roster_path.parent / "samples").glob("*.yaml"))
+    if len(found) != 1:
+        raise RosterError(
+            f"Hãy chỉ rõ tệp báo cáo mẫu bằng --samples: thư mục {roster_path.parent / 'samples'} "
+            f"có {len(found)} tệp mẫu (*.yaml)."
+        )
+    return found[0]
+
+
+def prepare_demo(
+    out: Path, actor: str, console: Console, roster_path: Path = DEFAULT_ROSTER, samples_path: Path | None = None
+) -> tuple[str, SampleSet, list[Receipt]]:
     """Create `out/phoihop-demo.db` anew, open the sample period and submit every sample return."""
-    roster, samples = load_roster(), load_samples()
+    from report.trial import check_wording
+
+    roster = load_roster(roster_path)
+    check_wording(roster)
+    samples = load_samples(demo_samples(roster_path, samples_path))
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob("phoihop-demo.db*"), *out.glob("mail/*.eml")]:  # the last demo's database and mails
         stale.unlink()
@@ -81,23 +100,27 @@ def prepare_demo(out: Path, actor: str, console: Console) -> tuple[str, SampleSe
     returns_dir = out / "returns"
     returns_dir.mkdir(exist_ok=True)
     with make_session_factory(engine)() as session:
-        save_roster(session, roster, "demo", actor)
+        save_roster(session, roster, str(roster_path), actor)
         open_period(session, samples.period, actor)
         receipts = submit_samples(session, roster, samples, actor, returns_dir, console)
     engine.dispose()
     return database_url, samples, receipts
 
 
-DEMO_LOGINS = (None, "police")  # the coordinator, and one agency's officer
+def demo_officer(roster: Roster) -> str:
+    """The agency whose officer the demo signs in: the first one reporting to the coordinator."""
+    return next(a.id for g in roster.groups if g.role != GroupRole.COORDINATOR for a in g.agencies)
 
 
 def demo_accounts(database_url: str, actor: str, out: Path) -> dict[str, str]:
     """Portal passwords for the demo's coordinator and one officer, also kept in `out/demo-accounts.txt`."""
     from schema.accounts import COORDINATOR_LOGIN, issue_password
+    from schema.roster_store import current_roster
 
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
-        passwords = {login or COORDINATOR_LOGIN: issue_password(session, actor, login) for login in DEMO_LOGINS}
+        logins = (None, demo_officer(current_roster(session)))  # the coordinator, and one agency's officer
+        passwords = {login or COORDINATOR_LOGIN: issue_password(session, actor, login) for login in logins}
     engine.dispose()
     lines = [f"{login}\t{password}" for login, password in passwords.items()]
     (out / "demo-accounts.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from report.context import ReportContext
-from report.templating import TEMPLATES, environment
+from report.templating import TEMPLATES, report_environment
 
 # Line prefixes of the body templates and the paragraph kind each marks.
 MARKERS = (("### ", "subheading"), ("## ", "heading"), ("# ", "part"), ("> ", "note"))
@@ -21,8 +21,13 @@ class Block:
 
 
 def template_context(context: ReportContext) -> dict[str, Any]:
-    """The context's fields as top-level template variables (objects kept, not copied)."""
-    return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    """The context's fields as top-level template variables (objects kept, not copied), and the names every
+    section writes with: `dic` (the department's short name), `topic`, `to_whom` (the recipient in sentences)."""
+    values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    values["dic"] = context.coordinator["short_name"]
+    values["topic"] = context.report["topic"]
+    values["to_whom"] = context.report["recipient_in_text"] or context.recipient
+    return values
 
 
 def parse_blocks(text: str) -> list[Block]:
@@ -39,5 +44,5 @@ def parse_blocks(text: str) -> list[Block]:
 
 
 def render_body(context: ReportContext, templates: Path = TEMPLATES) -> list[Block]:
-    text = environment(templates).get_template("body.txt.j2").render(template_context(context))
+    text = report_environment(context.wording, templates).get_template("body.txt.j2").render(template_context(context))
     return parse_blocks(text)

@@ -43,6 +43,7 @@ class Figure:
     label: str
     unit: str
     value: float
+    kind: str = "count"  # agencies.forms.IndicatorKind: count / money / number
     previous: float | None = None
     sources: tuple[Source, ...] = ()
 
@@ -71,10 +72,11 @@ class Paragraph:
 @dataclass
 class GroupSection:
     id: str
-    number: str  # "1", "2.1", "3"
+    number: str  # "1", "2.1", "3": set by the sections it falls in
     title: str
     role: str
     form_id: str
+    kind: str | None  # the form's kind: which built-in wording writes it (none: the generic one)
     rollup: bool
     agencies: list[str]  # names, roster order
     reporting: list[str]  # names of the agencies whose return is in
@@ -90,6 +92,34 @@ class GroupSection:
         if not self.rollup or set(paragraph.agencies) >= set(self.reporting):
             return ""
         return ", ".join(paragraph.agencies)
+
+
+@dataclass
+class ResultSection:
+    """One numbered section of part I: a group alone, or a run of groups of one role under one heading."""
+
+    number: str
+    role: str
+    groups: list[GroupSection]
+    gathered: bool  # a heading of its own with the groups numbered under it (2.1, 2.2, …)
+
+
+def number_sections(groups: list[GroupSection]) -> list[ResultSection]:
+    """Part I in the roster's order: each group a section, except that consecutive coordinating groups — and
+    consecutive firms' groups, when there are several — are gathered under one heading; numbers follow."""
+    sections: list[ResultSection] = []
+    for group in groups:
+        last = sections[-1] if sections else None
+        if last is not None and last.role == group.role and group.role != GroupRole.COORDINATOR:
+            last.groups.append(group)
+        else:
+            sections.append(ResultSection("", group.role, [group], gathered=False))
+    for n, section in enumerate(sections, 1):
+        section.number = str(n)
+        section.gathered = section.role == GroupRole.COORDINATING or len(section.groups) > 1
+        for i, group in enumerate(section.groups, 1):
+            group.number = f"{n}.{i}" if section.gathered else str(n)
+    return sections
 
 
 @dataclass(frozen=True)
@@ -111,17 +141,18 @@ class ReportContext:
     deadline: date
     province: str
     recipient: str
-    regulation: dict[str, str]
+    regulation: dict[str, str] | None
     coordinator: dict[str, object]
-    own: GroupSection | None
-    coordinating: list[GroupSection]
-    firms: list[GroupSection]
+    department: str  # the coordinating department's full name
+    report: dict[str, str | None]  # the roster's sentences (agencies.roster.ReportWords)
+    sections: list[ResultSection]  # part I, in the roster's order
     gathered: dict[str, list[Paragraph]]
     completeness: Completeness
+    wording: tuple[tuple[str, str], ...] = ()  # the roster's own templates (name, text)
 
     @property
     def groups(self) -> list[GroupSection]:
-        return ([self.own] if self.own else []) + self.coordinating + self.firms
+        return [group for section in self.sections for group in section.groups]
 
 
 def _figures(
@@ -144,6 +175,7 @@ def _figures(
             code=indicator.code,
             label=indicator.label,
             unit=indicator.unit,
+            kind=indicator.kind.value,
             value=value,
             previous=(0.0 if math.isnan(previous) else float(previous)) if has_previous else None,
             sources=sources,
@@ -158,18 +190,16 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
     names = dict(agencies_frame(roster)[["agency", "name"]].itertuples(index=False, name=None))
     full_names = {a.id: a.name for a in roster.agencies()}
     reporting = {r.agency_id for r in data.returns}
-    sections: dict[GroupRole, list[GroupSection]] = {role: [] for role in GroupRole}
+    groups: list[GroupSection] = []
     for group in roster.groups:
-        role = GroupRole(group.role)
-        position = len(sections[role]) + 1
-        number = {GroupRole.COORDINATOR: "1", GroupRole.COORDINATING: f"2.{position}", GroupRole.FIRMS: "3"}[role]
         rows = narrative[narrative["group"] == group.id]
         section = GroupSection(
             id=group.id,
-            number=number,
+            number="",
             title=group.title,
-            role=role.value,
+            role=GroupRole(group.role).value,
             form_id=group.form,
+            kind=roster.forms[group.form].kind,
             rollup=group.rollup,
             agencies=[full_names[a.id] for a in group.agencies],
             reporting=[full_names[a.id] for a in group.agencies if a.id in reporting],
@@ -180,7 +210,7 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
             section.narrative[str(code)] = [
                 Paragraph(p.text, tuple(full_names[a] for a in p.agencies)) for p in paragraphs.itertuples()
             ]
-        sections[role].append(section)
+        groups.append(section)
 
     gathered: dict[str, list[Paragraph]] = {}
     for code in GATHERED_SECTIONS:
@@ -192,6 +222,7 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
 
     absences = {a.agency_id: a.state for a in data.absences}
     coordinator = roster.coordinator
+    regulation = roster.regulation
     return ReportContext(
         period_id=data.period.id,
         period_label=data.period.label,
@@ -202,15 +233,17 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
         province=roster.province,
         recipient=roster.recipient,
         regulation={
-            "number": roster.regulation.number,
-            "date": f"{roster.regulation.date.day}/{roster.regulation.date.month}/{roster.regulation.date.year}",
-            "issuer": roster.regulation.issuer,
-            "title": roster.regulation.title,
-        },
+            "number": regulation.number,
+            "date": f"{regulation.date.day}/{regulation.date.month}/{regulation.date.year}",
+            "issuer": regulation.issuer,
+            "title": regulation.title,
+        }
+        if regulation
+        else None,
         coordinator=coordinator.model_dump(),
-        own=next(iter(sections[GroupRole.COORDINATOR]), None),
-        coordinating=sections[GroupRole.COORDINATING],
-        firms=sections[GroupRole.FIRMS],
+        department=roster.department,
+        report=roster.report.model_dump(),
+        sections=number_sections(groups),
         gathered=gathered,
         completeness=Completeness(
             expected=len(roster.agencies()),
@@ -219,4 +252,5 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
             invalid=[full_names[a] for a, state in absences.items() if state == AgencyStanding.INVALID],
             late=[full_names[a] for a in data.late],
         ),
+        wording=tuple(sorted(roster.wording.items())),
     )

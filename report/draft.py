@@ -10,15 +10,16 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from report.body import TEMPLATES, environment, render_body, template_context
+from report.body import TEMPLATES, render_body, template_context
 from report.context import ReportContext
+from report.templating import report_environment
 from report.wording import document_date
 
 DOCX_TEMPLATE = "bao-cao.docx"
 
 
 def _lines(name: str, context: ReportContext, templates: Path) -> list[str]:
-    text = environment(templates).get_template(name).render(template_context(context))
+    text = report_environment(context.wording, templates).get_template(name).render(template_context(context))
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

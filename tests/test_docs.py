@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from agencies.calendar import DayOfMonth, PeriodRule
 from agencies.forms import Form, Indicator, IndicatorGroup, NarrativeSection
 from agencies.reminders import ReminderPlan
-from agencies.roster import Agency, Coordinator, Group, Regulation, Roster
+from agencies.roster import Agency, Coordinator, Group, Regulation, ReportWords, Roster
 
 DOCS = Path(__file__).parents[1] / "docs"
 
@@ -21,6 +21,7 @@ DOCS = Path(__file__).parents[1] / "docs"
         Agency,
         Coordinator,
         Regulation,
+        ReportWords,
         PeriodRule,
         DayOfMonth,
         ReminderPlan,

@@ -44,22 +44,35 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi cơ sở dữ liệu, biểu mẫu đã điền và dự thảo.")] = Path(
         "out"
     ),
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="Tệp danh sách đơn vị (YAML); mặc định: danh sách Hưng Yên kèm theo."),
+    ] = None,
+    samples: Annotated[
+        Path | None,
+        typer.Option(
+            "--samples", help="Tệp báo cáo mẫu (YAML); mặc định: tệp duy nhất trong thư mục samples/ của danh sách."
+        ),
+    ] = None,
 ) -> None:
-    """Trình diễn: nạp danh sách Hưng Yên, nhận báo cáo mẫu của 25 đơn vị (theo báo cáo 6 tháng đầu năm 2023) và lập dự thảo."""
+    """Trình diễn: nạp danh sách đơn vị, nhận báo cáo mẫu của các đơn vị và lập dự thảo (mặc định: Hưng Yên, 6 tháng đầu năm 2023)."""
+    from agencies.roster import DEFAULT_ROSTER
     from phoihop.demo import demo_accounts, mail_demo_receipts, prepare_demo
 
     app = app_context(ctx)
-    database_url, samples, receipts = prepare_demo(out_dir(out), actor=app.actor, console=console)
+    database_url, samples_set, receipts = prepare_demo(
+        out_dir(out), actor=app.actor, console=console, roster_path=roster or DEFAULT_ROSTER, samples_path=samples
+    )
     refused = [r for r in receipts if not r.accepted]
     if refused:
         fail(f"{len(refused)} báo cáo mẫu bị từ chối; xem các lỗi ở trên.")
-    console.print(f"Đã nhận {len(receipts)} báo cáo mẫu kỳ {samples.period} qua biểu mẫu Excel.")
+    console.print(f"Đã nhận {len(receipts)} báo cáo mẫu kỳ {samples_set.period} qua biểu mẫu Excel.")
     mail = mail_demo_receipts(database_url, out, app.settings)
     console.print(
         f"Thư biên nhận gửi các đơn vị được lưu thành tệp .eml trong {escape(str(mail))} (mở bằng trình đọc thư)."
     )
     demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
-    draft = _run_flow(demo_app, samples.period, out, samples.report_date)
+    draft = _run_flow(demo_app, samples_set.period, out, samples_set.report_date)
     console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")
     accounts = demo_accounts(database_url, app.actor, out)
     console.print(

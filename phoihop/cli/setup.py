@@ -27,11 +27,13 @@ def init(
     ] = None,
 ) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu và nạp (hoặc cập nhật) danh sách đơn vị báo cáo."""
+    from report.trial import check_wording  # pandas and the templates only where they are needed
     from schema.migrate import upgrade_to_head  # alembic only where it is needed
 
     app = app_context(ctx)
     path = roster or DEFAULT_ROSTER
     loaded = load_roster(path)
+    check_wording(loaded)  # a trial draft: a template asking for what a form lacks is refused now
     upgrade_to_head(app.engine)
     with app.session() as session:
         version, changed = save_roster(session, loaded, str(path), app.actor)

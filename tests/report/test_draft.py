@@ -228,10 +228,10 @@ def test_same_period_last_year_is_compared(loaded: Session, roster: Roster, samp
 def test_every_figure_is_traced_to_its_return_and_cell(loaded: Session, roster: Roster, samples: SampleSet) -> None:
     receipts = {r.agency: r for r in submit_samples(loaded, roster, samples, "test")}
     context = build_context(load_period_returns(loaded, roster, "2023-H1"), REPORT_DATE)
-    damage = next(g for g in context.coordinating if g.id == "police").figures.fraud_damage
+    damage = next(g for g in context.groups if g.id == "police").figures.fraud_damage
     (source,) = damage.sources
     assert (source.agency_id, source.return_id, source.version) == ("police", receipts["police"].id, 1)
     assert source.location.startswith("Số liệu!D") and source.value == 1_526_950_000
-    cases = next(g for g in context.coordinating if g.id == "districts").figures.violation_cases
+    cases = next(g for g in context.groups if g.id == "districts").figures.violation_cases
     assert cases.value == 1 and [s.agency_id for s in cases.by_agency] == ["district-van-lam"]
     assert len(cases.sources) == 10, "every district's zero is a source too"
