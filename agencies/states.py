@@ -35,6 +35,17 @@ class AgencyStanding(StrEnum):
         return STANDING_LABELS[self]
 
 
+class ReceivedVia(StrEnum):
+    """How a return received outside the system reached the department (a back-filled return)."""
+
+    PAPER = "paper"
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return VIA_LABELS[self]
+
+
 class ConsolidationState(StrEnum):
     """How far a consolidation the coordinator asked for has got."""
 
@@ -64,6 +75,10 @@ STANDING_LABELS = {
     AgencyStanding.INVALID: "Không hợp lệ",
     AgencyStanding.WITHDRAWN: "Đã rút",
 }
+VIA_LABELS = {
+    ReceivedVia.PAPER: "giấy",
+    ReceivedVia.EMAIL: "thư điện tử",
+}
 CONSOLIDATION_LABELS = {
     ConsolidationState.SCHEDULED: "Đang chờ chạy",
     ConsolidationState.RUNNING: "Đang tổng hợp",
@@ -76,6 +91,7 @@ ACTION_LABELS = {
     "received": "Nhận tệp",
     **{str(status): label for status, label in RETURN_LABELS.items()},
     "duplicate": "Gửi lại tệp trùng",
+    "backfilled": "Sở nhập báo cáo nhận ngoài hệ thống",
     "period_opened": "Mở kỳ báo cáo",
     "closed": "Khóa kỳ báo cáo",
     "reopened": "Mở lại kỳ báo cáo",

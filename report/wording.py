@@ -87,10 +87,10 @@ def sentence_end(text: str, mark: str = ".") -> str:
     return text if text[-1:] in {".", ";", ":", "!", "?", "…"} else text + mark
 
 
-def local_time(moment: datetime, seconds: bool = False) -> str:
-    """`14:05 ngày 05/07/2023` (`14:05:09 ngày …` with seconds): a moment of the system, at the reporting
-    time zone (Asia/Ho_Chi_Minh)."""
-    local = moment.astimezone(REPORTING_TZ)
+def local_time(moment: datetime | str, seconds: bool = False) -> str:
+    """`14:05 ngày 05/07/2023` (`14:05:09 ngày …` with seconds): a moment of the system (or as the audit log
+    keeps one, ISO 8601 with its offset), at the reporting time zone (Asia/Ho_Chi_Minh)."""
+    local = (datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(REPORTING_TZ)
     clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
     return f"{clock} ngày {local:%d/%m/%Y}"
 

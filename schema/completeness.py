@@ -11,15 +11,16 @@ from sqlalchemy.orm import Session
 
 from agencies.calendar import REPORTING_TZ
 from agencies.roster import Roster
-from agencies.states import AgencyStanding, ReturnStatus
+from agencies.states import AgencyStanding, ReceivedVia, ReturnStatus
 from schema.mail_log import MailFailure
 from schema.models import Period, Return
 from schema.unseen import Moment, UnassignedUpload, UnfinishedUpload
 
 
 class AgencyState(BaseModel):
-    """One agency's row of the table. The fields after `late` serve the CLI and the pages; the
-    document (`status --json`, the API) leaves them out."""
+    """One agency's row of the table. `received_via` marks a return the department received outside the
+    system (paper / email) and the coordinator back-filled; the fields after it serve the CLI and the
+    pages, the document (`status --json`, the API) leaves them out."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -30,6 +31,7 @@ class AgencyState(BaseModel):
     version: int | None
     received_at: Moment | None
     late: bool
+    received_via: ReceivedVia | None = None
     deadline: date = Field(exclude=True)
     return_id: int | None = Field(default=None, exclude=True)
     problem_count: int = Field(default=0, exclude=True)
@@ -95,6 +97,7 @@ def period_completeness(
                     version=current.version if current else None,
                     received_at=shown.received_at if shown else None,
                     late=late,
+                    received_via=shown.received_via if shown else None,
                     deadline=deadline,
                     return_id=shown.id if shown else None,
                     problem_count=len(shown.problems) if shown else 0,

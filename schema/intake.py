@@ -6,9 +6,10 @@ before anything else (`schema.pending`), so that whatever happens next nothing s
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from contextlib import suppress
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from agencies.roster import Roster
 from agencies.states import ReturnStatus
 from schema import faults
 from schema.agency_lock import lock_agency
+from schema.backfill import Backfill, check_received_at
 from schema.models import AuditEntry, Period, ReceiptMail, Return, ReturnValue, utc_now
 from schema.pending import Kept, finish_upload, keep_bytes
 from schema.receipts import Receipt, receipt_of
@@ -136,6 +138,7 @@ def _record(
     row: Return,
     now: datetime | None,
     ip: str | None = None,
+    backfill: Backfill | None = None,
 ) -> Receipt:
     """Under the agency's lock: `row` as a new version, a duplicate of the latest, or a refusal, and its audit.
 
@@ -150,12 +153,15 @@ def _record(
         about = {"agency_id": previous.agency_id, "period_id": previous.period_id, "return_id": previous.id}
         detail = {"channel": channel, "filename": row.filename}
         session.add(AuditEntry(actor=actor, action="duplicate", detail=detail, ip=ip, **about))
-        _answer_by_mail(session, roster, previous, row.filename, duplicate=True)
+        if backfill is None:
+            _answer_by_mail(session, roster, previous, row.filename, duplicate=True)
         finish_upload(session, kept.upload)
         return receipt_of(previous, duplicate=True)
 
     accepted = checked.accepted and period is not None and period.state == "open"
-    row.received_at = now or utc_now()
+    row.received_at = backfill.received_at if backfill is not None else now or utc_now()
+    if backfill is not None:
+        row.received_via, row.entered_at = str(backfill.via), utc_now()
     row.period_id = period.id if period is not None else None
     row.status = ReturnStatus.ACCEPTED if accepted else ReturnStatus.INVALID
     row.problems = [p.model_dump(mode="json") for p in checked.problems]
@@ -165,13 +171,18 @@ def _record(
     about = {"agency_id": row.agency_id, "period_id": row.period_id or checked.period_id}
     detail = {"channel": channel, "sha256": kept.sha256}
     session.add(AuditEntry(actor=actor, action="received", return_id=row.id, detail=detail, ip=ip, **about))
+    if backfill is not None:
+        entered = {"via": str(backfill.via), "received_at": row.received_at.astimezone(UTC).isoformat()}
+        entered["entered_at"] = row.entered_at.isoformat() if row.entered_at else None
+        session.add(AuditEntry(actor=actor, action="backfilled", return_id=row.id, detail=entered, ip=ip, **about))
     for old_id in superseded:
         session.add(
             AuditEntry(actor=actor, action=ReturnStatus.SUPERSEDED, return_id=old_id, detail={"by": row.id}, **about)
         )
     detail = {"version": row.version, "errors": [p.code for p in checked.errors], **({"by": newer} if newer else {})}
     session.add(AuditEntry(actor=actor, action=row.status, return_id=row.id, detail=detail, ip=ip, **about))
-    _answer_by_mail(session, roster, row, row.filename, duplicate=False)
+    if backfill is None:  # a back-filled return was sent long ago on paper or by e-mail: no receipt as if just uploaded
+        _answer_by_mail(session, roster, row, row.filename, duplicate=False)
     finish_upload(session, kept.upload)
     return receipt_of(row)
 
@@ -188,18 +199,28 @@ def submit_return(
     now: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
     ip: str | None = None,
+    backfill: Backfill | None = None,
 ) -> Receipt:
     """Keep one upload whatever it holds; accept it as the agency's next version if it passes.
 
     Once its bytes are kept, a fault of the database or the disk is `stored_not_finished`, never a
     "not received": the upload's note stays and the next start (`schema.recovery`) finishes it.
+    A `backfill` (the coordinator entering a return received outside the system, `schema.backfill`) is
+    received at its real time; a time in the future or before the period's window is refused before
+    anything is kept (the coordinator holds the file), and no receipt mail is queued for it.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown intake channel {channel!r}")
     filename = display_name(filename)
-    kept = keep_bytes(session, data, channel, actor, filename, agency_id, now)
+    early = None
+    if backfill is not None:
+        early = _read_and_check(data, hashlib.sha256(data).hexdigest(), roster, agency_id, limits)
+        check_received_at(session, backfill, early[1].period_id)
+        session.commit()  # end the read-only transaction before keeping the bytes
+        now = backfill.received_at
+    kept = keep_bytes(session, data, channel, actor, filename, agency_id, now, backfill.via if backfill else None)
     try:
-        content, checked = _read_and_check(data, kept.sha256, roster, agency_id, limits)
+        content, checked = early or _read_and_check(data, kept.sha256, roster, agency_id, limits)
         session.commit()  # the agency's lock must open a fresh transaction
         row = Return(
             sha256=kept.sha256,
@@ -212,7 +233,7 @@ def submit_return(
             form_ref=checked.form_ref,
             narrative={code: [p.value for p in paragraphs] for code, paragraphs in checked.narrative.items()},
         )
-        return _record(session, roster, kept, content, checked, row, now, ip)
+        return _record(session, roster, kept, content, checked, row, now, ip, backfill)
     except Exception as exc:
         fault = None if isinstance(exc, UserError) or kept.resumed else faults.fault_of(exc)
         if fault is None:  # a user error, a bug, or a recovery's own attempt (which handles its faults)

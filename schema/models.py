@@ -153,6 +153,7 @@ class PendingUpload(Base):
     agency_hint: Mapped[str | None] = mapped_column(String(64))  # the sender's agency, if the channel knew it
     received_at: Mapped[datetime]
     taken_at: Mapped[datetime] = mapped_column(default=utc_now)  # stored, or last taken up by a recovery
+    received_via: Mapped[str | None] = mapped_column(String(16))  # a back-filled return: paper / email
     attempts: Mapped[int] = mapped_column(default=0)  # recoveries tried
     last_error: Mapped[str | None] = mapped_column(String(500))
 
@@ -181,6 +182,10 @@ class Return(Base):
     version: Mapped[int | None]
     problems: Mapped[list[Any]] = mapped_column(default=list)
     narrative: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A back-filled return: received outside the system (paper / email) at `received_at`, entered by `actor` at
+    # `entered_at`; both None for an upload the system received itself.
+    received_via: Mapped[str | None] = mapped_column(String(16))
+    entered_at: Mapped[datetime | None]
 
     values: Mapped[list[ReturnValue]] = relationship(back_populates="return_", cascade="all, delete-orphan")
 

@@ -38,6 +38,7 @@ def keep_bytes(
     filename: str | None,
     agency_id: str | None,
     now: datetime | None,
+    received_via: str | None = None,
 ) -> Kept:
     """Store the upload's bytes (once per content) with a note of who sent them; commit before anything can fail."""
     digest = hashlib.sha256(data).hexdigest()
@@ -51,6 +52,7 @@ def keep_bytes(
         filename=filename,
         agency_hint=agency_id,
         received_at=now or utc_now(),
+        received_via=received_via,
     )
     if session.get(Blob, digest) is None:
         session.add(Blob(sha256=digest, size=len(data), content=data))

@@ -11,7 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from agencies.problems import Problem, Severity
-from agencies.states import ReturnStatus
+from agencies.states import ReceivedVia, ReturnStatus
 from schema.models import Return
 
 
@@ -29,6 +29,13 @@ class Receipt(BaseModel):
     status: ReturnStatus  # as stored: accepted / invalid, later superseded or withdrawn
     duplicate: bool = Field(default=False, description="cùng tệp đã được nhận trước đó: không tạo phiên bản mới")
     problems: list[Problem] = Field(default_factory=list, description="mọi lỗi và lưu ý, theo thứ tự trong tệp")
+    received_via: ReceivedVia | None = Field(
+        default=None,
+        description="báo cáo Sở nhận ngoài hệ thống (paper: giấy, email: thư điện tử) và nhập lại; "
+        "không có khi đơn vị gửi qua hệ thống",
+    )
+    entered_at: datetime | None = Field(default=None, description="thời điểm Sở nhập báo cáo nhận ngoài hệ thống")
+    entered_by: str | None = Field(default=None, description="người nhập báo cáo nhận ngoài hệ thống")
 
     @property
     def accepted(self) -> bool:
@@ -57,4 +64,7 @@ def receipt_of(row: Return, duplicate: bool = False) -> Receipt:
         status=row.status,
         duplicate=duplicate,
         problems=[Problem.model_validate(p) for p in row.problems],
+        received_via=row.received_via,
+        entered_at=row.entered_at,
+        entered_by=row.actor if row.received_via else None,
     )

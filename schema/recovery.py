@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
 from agencies.roster import Roster
+from agencies.states import ReceivedVia
+from schema.backfill import Backfill
 from schema.faults import fault_of
 from schema.intake import submit_return
 from schema.models import Blob, PendingUpload, utc_now
@@ -88,6 +90,7 @@ def _finish_one(session: Session, roster: Roster, upload: PendingUpload) -> Rece
             filename=upload.filename,
             agency_id=upload.agency_hint,
             now=upload.received_at,
+            backfill=Backfill(ReceivedVia(upload.received_via), upload.received_at) if upload.received_via else None,
         )
     except Exception as exc:
         session.rollback()

@@ -128,6 +128,7 @@ def left_by_a_killed_run(session: Session, data: bytes, **fields) -> PendingUplo
         agency_hint=fields.get("agency_hint", "police"),
         received_at=fields.get("received_at", RECEIVED),
         taken_at=fields.get("taken_at", datetime.now(UTC) - timedelta(minutes=10)),
+        received_via=fields.get("received_via"),
     )
     session.add(upload)
     session.commit()

@@ -11,6 +11,7 @@ from rich.table import Table
 from agencies.calendar import REPORTING_TZ, parse_period
 from agencies.states import ACTION_LABELS
 from phoihop.cli.context import app_context, console, require_agency
+from report.templating import render
 from schema.history import agency_history
 from schema.withdrawal import withdraw_return
 
@@ -44,6 +45,8 @@ def history(
         table.add_column(header)
     for entry in entries:
         detail = ", ".join(entry.detail.get("errors", [])) or entry.detail.get("reason", "") or entry.filename or ""
+        if entry.action == "backfilled":
+            detail = render("receipts/backfilled.txt.j2", detail=entry.detail)
         action = ACTION_LABELS.get(entry.action, entry.action)
         table.add_row(
             f"{entry.at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M:%S}",

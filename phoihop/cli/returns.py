@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +19,13 @@ from agencies.calendar import REPORTING_TZ
 from agencies.file_safety import read_local
 from agencies.problems import Problem, problem
 from agencies.roster import Roster
-from agencies.states import AgencyStanding
+from agencies.states import AgencyStanding, ReceivedVia, ReturnStatus
 from flows.receipt_sending import deliver_receipts, receipt_mails_of
-from phoihop.cli.context import AppContext, app_context, console, require_agency
+from phoihop.cli.context import AppContext, app_context, console, fail, require_agency
 from phoihop.cli.output import out_dir, write_out
 from phoihop.cli.unseen import print_mail_failures, print_unassigned, print_unfinished
 from report.templating import render
+from schema.backfill import Backfill
 from schema.completeness import completeness_document, period_completeness
 from schema.intake import submit_return
 from schema.mail_delivery import Mailer
@@ -102,13 +104,51 @@ def mail_receipts(app: AppContext, return_ids: list[int]) -> None:
         )
 
 
+VIA_OPTIONS = {"giay": ReceivedVia.PAPER, "email": ReceivedVia.EMAIL}
+
+
+def parse_received_at(text: str) -> datetime:
+    """A `YYYY-MM-DD HH:MM` time in Asia/Ho_Chi_Minh, or exit with a one-line reason naming the option."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=REPORTING_TZ)
+    except ValueError:
+        fail(
+            f"Thời điểm nhận (--received-at) «{text}» không hợp lệ: dùng dạng «YYYY-MM-DD HH:MM», ví dụ «2023-06-16 09:30»."
+        )
+
+
+def backfill_of(agency: str | None, received_at: str | None, via: str | None) -> Backfill | None:
+    """What `--received-at` and `--via` ask: a return the department received outside the system, or None."""
+    if received_at is None:
+        if via is not None:
+            fail("Tùy chọn --via chỉ dùng cùng --received-at (báo cáo Sở đã nhận bằng giấy hoặc thư điện tử).")
+        return None
+    if agency is None:
+        fail("Tùy chọn --received-at cần có --agency: ghi rõ đơn vị đã gửi báo cáo bằng giấy hoặc thư điện tử.")
+    if via is not None and via not in VIA_OPTIONS:
+        fail(f"Cách nhận (--via) «{via}» không hợp lệ: dùng «giay» (bằng giấy) hoặc «email» (thư điện tử).")
+    return Backfill(VIA_OPTIONS[via or "giay"], parse_received_at(received_at), field="Thời điểm nhận (--received-at)")
+
+
 def submit(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Các tệp báo cáo (.xlsx hoặc .json).")],
     agency: Annotated[str | None, typer.Option(help="Mã đơn vị gửi; khi có, biểu mẫu phải là của đơn vị này.")] = None,
+    received_at: Annotated[
+        str | None,
+        typer.Option(
+            "--received-at",
+            help="Báo cáo Sở đã nhận ngoài hệ thống (bằng giấy, thư điện tử): thời điểm thực nhận, "
+            "dạng «YYYY-MM-DD HH:MM» giờ Việt Nam; cần --agency. Không gửi thư biên nhận cho đơn vị.",
+        ),
+    ] = None,
+    via: Annotated[
+        str | None, typer.Option("--via", help="Cách Sở đã nhận báo cáo: giay (bằng giấy, mặc định) hoặc email.")
+    ] = None,
 ) -> None:
     """Nhận báo cáo: mỗi tệp được lưu nguyên gốc, kiểm tra và trả biên nhận hoặc danh sách lỗi."""
     app = app_context(ctx)
+    backfill = backfill_of(agency, received_at, via)
     refused = 0
     answered: list[int] = []
     with app.session() as session:
@@ -133,10 +173,12 @@ def submit(
                 actor=app.actor,
                 filename=path.name,
                 agency_id=agency,
+                backfill=backfill,
             )
             print_receipt(roster, shown_path(path), receipt)
-            refused += not receipt.accepted
-            answered.append(receipt.id)
+            refused += receipt.status == ReturnStatus.INVALID  # an older back-filled return is kept, not current
+            if backfill is None:
+                answered.append(receipt.id)
     mail_receipts(app, answered)
     if refused:
         raise typer.Exit(code=1)
@@ -170,6 +212,8 @@ def status(
             group = s.group
             table.add_row(f"[bold]{escape(titles[group])}[/]", end_section=False)
         received = f"{s.received_at.astimezone(REPORTING_TZ):%d/%m/%Y %H:%M}" if s.received_at else ""
+        if s.received_via:
+            received += f" ({s.received_via.label}, Sở nhập)"
         timing = "[red]quá hạn[/]" if s.late else "đúng hạn" if s.state == AgencyStanding.ACCEPTED else ""
         table.add_row(f"  {escape(s.name)}", STATE_LABELS[s.state], str(s.version or ""), received, timing)
     console.print(table)

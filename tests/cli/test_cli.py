@@ -47,7 +47,7 @@ def status(database_url: str) -> dict[str, dict]:
 def test_init_forms_submit_status(cycle: Path, database_url: str, tmp_path: Path) -> None:
     assert len(list(cycle.glob("2023-H1_*.xlsx"))) == 25
     assert set(status(database_url).values().__iter__().__next__()) == {
-        "agency", "name", "group", "state", "version", "received_at", "late",
+        "agency", "name", "group", "state", "version", "received_at", "late", "received_via",
     }  # fmt: skip
     police = tmp_path / "cong-an.xlsx"
     police.write_bytes(fill_form((cycle / "2023-H1_police.xlsx").read_bytes(), figures=POLICE_FIGURES))

@@ -43,6 +43,10 @@ def _upload(roster: Roster) -> dict[str, Any]:
     return {"files": {"file": ("a.xlsx", filled_form(roster, "police", figures=POLICE_FIGURES), XLSX)}}
 
 
+def _backfill(roster: Roster) -> dict[str, Any]:
+    return {**_upload(roster), "data": {"received_at": "2023-06-16T09:30", "via": "paper"}}
+
+
 def _online(roster: Roster) -> dict[str, Any]:
     return {"data": {"form": roster.form_for("police").ref, "indicator:fraud_cases": "1"}}
 
@@ -84,6 +88,7 @@ ROWS = [
     Row("GET", "/coordinator/periods/{period}/draft", _coordinator(404)),  # none written yet
     Row("GET", "/coordinator/returns/{return_id}", _coordinator(200)),
     Row("GET", "/coordinator/agencies/{agency}", _coordinator(200)),
+    Row("POST", "/coordinator/agencies/{agency}/returns", _coordinator(303), _backfill),
     Row("GET", "/coordinator/accounts", _coordinator(200)),
     Row("POST", "/coordinator/accounts/{login}/password", _coordinator(200)),  # the password, shown once
     Row("POST", "/coordinator/accounts/{login}/api-key", _coordinator(200)),
