@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.bounds import PERIOD_TITLE_MAX
+from agencies.bounds import PERIOD_TITLE_MAX, invisible
 from agencies.calendar import Period as PeriodId
 from agencies.calendar import parse_period
 from agencies.errors import UserError
@@ -34,8 +34,8 @@ def _custom_dates(
     if start is None or end is None or deadline is None:
         raise PeriodError(
             "custom_period_dates_missing",
-            f"Kỳ chuyên đề {period.id} cần đủ ngày bắt đầu, ngày kết thúc lấy số liệu và hạn gửi "
-            f"(phoihop period open {period.id} --start 2023-01-01 --end 2024-12-31 --deadline 2025-01-10).",
+            f"Kỳ chuyên đề {period.id} cần đủ ngày bắt đầu, ngày kết thúc lấy số liệu và hạn gửi: "
+            "kỳ chuyên đề không theo lịch của danh sách đơn vị.",
             status=422,
             field="start" if start is None else "end" if end is None else "deadline",
         )
@@ -59,6 +59,14 @@ def _custom_dates(
         raise PeriodError(
             "period_title_too_long",
             f"Tên kỳ chuyên đề dài {len(name)} ký tự, quá {PERIOD_TITLE_MAX} ký tự cho phép.",
+            status=422,
+            field="title",
+        )
+    hidden = next((c for c in name if invisible(c)), None)
+    if hidden is not None:
+        raise PeriodError(
+            "period_title_characters",
+            f"Tên kỳ chuyên đề có ký tự không in được (U+{ord(hidden):04X}): hãy gõ lại tên.",
             status=422,
             field="title",
         )

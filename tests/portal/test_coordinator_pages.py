@@ -425,6 +425,16 @@ def test_a_custom_period_opened_from_the_page_is_named_by_its_dates_and_title(
             },
             "Tên kỳ chuyên đề dài 201 ký tự, quá 200 ký tự cho phép.",
         ),
+        (
+            {
+                "period": "2023-CD1",
+                "start": "2023-01-01",
+                "end": "2024-12-31",
+                "deadline": "2025-01-10",
+                "title": "a\u202eb",
+            },
+            "Tên kỳ chuyên đề có ký tự không in được (U+202E)",
+        ),
     ],
 )
 def test_opening_a_custom_period_tells_what_is_missing_beside_what_was_typed(
