@@ -20,6 +20,7 @@ CELL_MAX = 16  # ReturnValue.cell: `XFD1048576`, Excel's last cell, has 10
 FIELD_MAX = 128  # ReturnValue.field: `indicators.` and a code
 FILENAME_MAX = 255  # Return.filename, as most file systems allow
 IP_MAX = 64  # AuditEntry.ip, WebSession.ip: an IPv6 address with its zone fits
+PERIOD_TITLE_MAX = 200  # Period.title: a custom period's name, read in the report's subject line
 
 ID_MAX = 2**31 - 1  # a row id as a request names it: PostgreSQL's INTEGER, and SQLite's too
 REASON_MAX = 2_000  # characters of a reason given for an action (a withdrawal, a reopening)

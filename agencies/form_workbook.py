@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agencies.calendar import parse_period
+from agencies.calendar import Period
 from agencies.form_layout import (
     CODE_HEADER,
     FIGURES_SHEET,
@@ -47,13 +47,12 @@ class FormContext:
 
     @classmethod
     def for_agency(
-        cls, roster: Roster, agency_id: str, period_id: str, window: tuple[date, date], deadline: date
+        cls, roster: Roster, agency_id: str, period: Period, window: tuple[date, date], deadline: date
     ) -> FormContext:
-        """The context of `agency_id`'s form for the period, from the roster."""
+        """The context of `agency_id`'s form for the period (a custom one with its dates), from the roster."""
         agency = roster.agency(agency_id)
         assert agency is not None, agency_id
-        label = parse_period(period_id).label
-        return cls(agency, roster.form_for(agency_id), period_id, label, window, deadline)
+        return cls(agency, roster.form_for(agency_id), period.id, period.label, window, deadline)
 
 
 def _vn_date(day: date) -> str:

@@ -82,7 +82,7 @@ MESSAGES: dict[str, str] = {
         "Biểu mẫu này là của «{value}», không phải của đơn vị gửi («{expected}»). "
         "Hãy điền đúng biểu mẫu của đơn vị mình."
     ),
-    "invalid_period": "Kỳ báo cáo «{value}» không hợp lệ: dùng dạng 2023-H1, 2023-Y, 2023-Q1 hoặc 2023-M10.",
+    "invalid_period": "Kỳ báo cáo «{value}» không hợp lệ: dùng dạng 2023-H1, 2023-Y, 2023-Q1, 2023-M10 hoặc 2023-CD1.",
     "unknown_period": "Kỳ báo cáo {value} chưa được mở. Hãy kiểm tra lại kỳ trên biểu mẫu hoặc liên hệ Sở.",
     "period_closed": "Kỳ báo cáo {value} đã khóa, không nhận thêm báo cáo. Hãy liên hệ Sở nếu cần bổ sung.",
     "form_mismatch": (

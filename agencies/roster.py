@@ -150,7 +150,11 @@ class Roster(BaseModel):
                 raise ValueError(f"biểu mẫu «{form_id}» khai mã «{form.id}»")
         if self.coordinator.agency not in seen:
             raise ValueError(f"đơn vị chủ trì «{self.coordinator.agency}» không có trong danh sách đơn vị")
+        if any(PeriodKind.CUSTOM in calendar for calendar in [self.calendar, *(g.calendar for g in self.groups)]):
+            raise ValueError("kỳ chuyên đề (CD) không có lịch chung: ngày lấy số liệu và hạn gửi ghi khi mở từng kỳ")
         for kind in PeriodKind:
+            if kind is PeriodKind.CUSTOM:
+                continue
             for group in self.groups:
                 sample = Period(kind, 2024, 1)
                 rule = self.rule_for(kind, group.id)

@@ -61,7 +61,7 @@ def main() -> None:
     roster, samples = load_roster(), load_samples()
     period = parse_period(samples.period)
     sample = samples.returns["police"]
-    form = build_form_workbook(FormContext.for_agency(roster, "police", period.id, period.window(), period.deadline()))
+    form = build_form_workbook(FormContext.for_agency(roster, "police", period, period.window(), period.deadline()))
     data = fill_form_workbook(form, figures=sample.figures, narrative=sample.narrative)
     results = {
         "openpyxl_read_all": median_ms(lambda: openpyxl_read_all(data), args.runs),

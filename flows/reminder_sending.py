@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.calendar import parse_period
 from agencies.problems import Problem
 from agencies.roster import Roster
 from flows.outgoing_mail import MailResult, Sessions, unsendable
@@ -18,7 +17,7 @@ from schema.mail_delivery import Mailer
 from schema.mail_log import MailState, settle
 from schema.models import Period, ReminderLog
 from schema.period_forms import form_for
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 from schema.reminders import ReminderDecision, claim_step, reminders_today
 from schema.roster_store import current_roster
 from schema.settings import Settings
@@ -49,7 +48,7 @@ def compose_reminder(
             agency_name=decision.name,
             to=decision.recipients,
             period_id=period.id,
-            period_label=parse_period(period.id).label,
+            period_label=period_of(period).label,
             window=(period.window_start, period.window_end),
             deadline=decision.deadline,
             today=today,

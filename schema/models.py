@@ -31,6 +31,7 @@ from agencies.bounds import (
     FORM_REF_MAX,
     IP_MAX,
     PERIOD_TEXT_MAX,
+    PERIOD_TITLE_MAX,
     SHEET_NAME_MAX,
 )
 
@@ -112,6 +113,7 @@ class Period(Base):
     window_end: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)
     group_deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    title: Mapped[str | None] = mapped_column(String(PERIOD_TITLE_MAX))  # a custom period's name, if given
     state: Mapped[str] = mapped_column(String(16), default="open")
     opened_at: Mapped[datetime] = mapped_column(default=utc_now)
     roster_version_id: Mapped[int] = mapped_column(ForeignKey("roster_versions.id"))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 from schema.models import Period
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 from schema.roster_store import current_roster
 
 
@@ -22,7 +22,8 @@ class FilledForm:
 def form_for(roster: Roster, period: Period, agency_id: str) -> FilledForm:
     roster.require_agency(agency_id)
     deadline = period.deadline_for(roster.group_of(agency_id).id)
-    context = FormContext.for_agency(roster, agency_id, period.id, (period.window_start, period.window_end), deadline)
+    window = (period.window_start, period.window_end)
+    context = FormContext.for_agency(roster, agency_id, period_of(period), window, deadline)
     return FilledForm(f"{period.id}_{agency_id}.xlsx", build_form_workbook(context))
 
 

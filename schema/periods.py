@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agencies.bounds import PERIOD_TITLE_MAX, invisible
 from agencies.calendar import Period as PeriodId
 from agencies.calendar import parse_period
 from agencies.errors import UserError
@@ -21,17 +22,97 @@ class PeriodError(UserError):
         super().__init__(code, message, status=status, field=field)
 
 
+def period_of(row: Period) -> PeriodId:
+    """The calendar period of a stored cycle, a custom one with the dates and title it was opened with."""
+    return parse_period(row.id).with_dates(row.window_start, row.window_end, row.title)
+
+
+def _custom_dates(
+    period: PeriodId, start: date | None, end: date | None, deadline: date | None, title: str | None
+) -> tuple[date, date, date, str | None]:
+    """A custom period's first and last day, deadline and title, as the coordinator gave them."""
+    if start is None or end is None or deadline is None:
+        raise PeriodError(
+            "custom_period_dates_missing",
+            f"Kỳ chuyên đề {period.id} cần đủ ngày bắt đầu, ngày kết thúc lấy số liệu và hạn gửi: "
+            "kỳ chuyên đề không theo lịch của danh sách đơn vị.",
+            status=422,
+            field="start" if start is None else "end" if end is None else "deadline",
+        )
+    if end <= start:
+        raise PeriodError(
+            "custom_period_end_before_start",
+            f"Ngày kết thúc {end:%d/%m/%Y} phải sau ngày bắt đầu {start:%d/%m/%Y} của kỳ {period.id}.",
+            status=422,
+            field="end",
+        )
+    if not start.year <= period.year <= end.year:
+        raise PeriodError(
+            "custom_period_year_outside",
+            f"Năm {period.year} trong mã kỳ {period.id} phải nằm trong khoảng {start:%d/%m/%Y} – {end:%d/%m/%Y}: "
+            f"hãy dùng mã {start.year}-CD{period.number}.",
+            status=422,
+            field="period",
+        )
+    name = " ".join((title or "").split())
+    if len(name) > PERIOD_TITLE_MAX:
+        raise PeriodError(
+            "period_title_too_long",
+            f"Tên kỳ chuyên đề dài {len(name)} ký tự, quá {PERIOD_TITLE_MAX} ký tự cho phép.",
+            status=422,
+            field="title",
+        )
+    hidden = next((c for c in name if invisible(c)), None)
+    if hidden is not None:
+        raise PeriodError(
+            "period_title_characters",
+            f"Tên kỳ chuyên đề có ký tự không in được (U+{ord(hidden):04X}): hãy gõ lại tên.",
+            status=422,
+            field="title",
+        )
+    return start, end, deadline, name or None
+
+
 def open_period(
-    session: Session, period_id: str, actor: str, deadline: date | None = None, ip: str | None = None
+    session: Session,
+    period_id: str,
+    actor: str,
+    deadline: date | None = None,
+    ip: str | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    title: str | None = None,
 ) -> Period:
-    """Open a cycle with the roster's window and deadlines; `deadline` overrides the main one."""
+    """Open a cycle with the roster's window and deadlines; `deadline` overrides the main one.
+
+    A custom period (`2023-CD1`) takes its window, deadline and optional title as given instead:
+    they are required for it and refused for the others.
+    """
     period = parse_period(period_id)
     if session.get(Period, period.id) is not None:
         raise PeriodError("period_already_open", f"Kỳ báo cáo {period.id} đã được mở từ trước.")
     roster = current_roster(session)
-    rule = roster.rule_for(period.kind)
-    start, end = period.window(rule)
-    main_deadline = deadline or period.deadline(rule)
+    group_deadlines: dict[str, str] = {}
+    if period.custom:
+        start, end, main_deadline, title = _custom_dates(period, start, end, deadline, title)
+    elif start is not None or end is not None or title:
+        raise PeriodError(
+            "period_dates_from_roster",
+            f"Kỳ {period.id} lấy số liệu và hạn gửi theo danh sách đơn vị: chỉ kỳ chuyên đề (mã dạng 2023-CD1) "
+            "mới ghi ngày bắt đầu, ngày kết thúc và tên kỳ.",
+            status=422,
+            field="start" if start is not None else "end" if end is not None else "title",
+        )
+    else:
+        rule = roster.rule_for(period.kind)
+        start, end = period.window(rule)
+        main_deadline = deadline or period.deadline(rule)
+        group_deadlines = {
+            group.id: period.deadline(roster.rule_for(period.kind, group.id)).isoformat()
+            for group in roster.groups
+            if group.calendar.get(period.kind) is not None
+        }
     if main_deadline <= end:
         raise PeriodError(
             "deadline_before_window_end",
@@ -39,11 +120,6 @@ def open_period(
             status=422,
             field="deadline",
         )
-    group_deadlines = {
-        group.id: period.deadline(roster.rule_for(period.kind, group.id)).isoformat()
-        for group in roster.groups
-        if group.calendar.get(period.kind) is not None
-    }
     row = Period(
         id=period.id,
         kind=period.kind.value,
@@ -53,16 +129,18 @@ def open_period(
         window_end=end,
         deadline=main_deadline,
         group_deadlines=group_deadlines,
+        title=title,
         state="open",
         roster_version_id=current_roster_version(session).id,
     )
     session.add(row)
+    detail = {"deadline": main_deadline.isoformat(), "window": [start.isoformat(), end.isoformat()]}
     session.add(
         AuditEntry(
             actor=actor,
             action="period_opened",
             period_id=period.id,
-            detail={"deadline": main_deadline.isoformat(), "window": [start.isoformat(), end.isoformat()]},
+            detail=detail | ({"title": title} if title else {}),
             ip=ip,
         )
     )
@@ -76,7 +154,8 @@ def get_period(session: Session, period_id: str) -> Period:
     if row is None:
         raise PeriodError(
             "period_not_found",
-            f"Kỳ báo cáo {period.id} chưa được mở: hãy chạy «phoihop period open {period.id}».",
+            f"Kỳ báo cáo {period.id} chưa được mở: hãy chạy «phoihop period open {period.id}"
+            f"{' --start … --end … --deadline …' if period.custom else ''}».",
             status=404,
             field="period",
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from agencies.calendar import parse_period
 from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from agencies.states import AgencyStanding, ReturnStatus
 from schema.completeness import period_completeness
 from schema.models import Period, Return
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 
 
 def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
@@ -39,11 +38,12 @@ def load_period_returns(session: Session, roster: Roster, period_id: str) -> Per
     """The latest accepted return of every agency, who is missing, and last year's same period."""
     row = get_period(session, period_id)
     states = period_completeness(session, roster, row)
-    previous_id = parse_period(row.id).same_period_last_year().id
-    previous = _accepted_returns(session, previous_id) if session.get(Period, previous_id) else None
+    period = period_of(row)
+    last_year = period.same_period_last_year()  # none for a custom period: nothing to compare with
+    previous = _accepted_returns(session, last_year.id) if last_year and session.get(Period, last_year.id) else None
     return PeriodReturns(
         roster=roster,
-        period=parse_period(row.id),
+        period=period,
         window=(row.window_start, row.window_end),
         deadline=row.deadline,
         returns=_accepted_returns(session, row.id),

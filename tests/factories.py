@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,11 +17,19 @@ from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 from schema.models import Blob, PendingUpload
 
+# A custom period's dates are given when it is opened; forms for one built here carry these.
+CUSTOM_SPAN = (date(2023, 1, 1), date(2024, 12, 31))
+CUSTOM_DEADLINE = date(2025, 1, 10)
+
 
 def blank_form(roster: Roster, agency_id: str, period_id: str = "2023-H1") -> bytes:
     period = parse_period(period_id)
-    rule = roster.rule_for(period.kind, roster.group_of(agency_id).id)
-    context = FormContext.for_agency(roster, agency_id, period.id, period.window(rule), period.deadline(rule))
+    if period.custom:
+        period = period.with_dates(*CUSTOM_SPAN)
+        context = FormContext.for_agency(roster, agency_id, period, CUSTOM_SPAN, CUSTOM_DEADLINE)
+    else:
+        rule = roster.rule_for(period.kind, roster.group_of(agency_id).id)
+        context = FormContext.for_agency(roster, agency_id, period, period.window(rule), period.deadline(rule))
     return build_form_workbook(context)
 
 

@@ -30,7 +30,7 @@ from schema.completeness import completeness_document, period_completeness
 from schema.intake import submit_return
 from schema.mail_delivery import Mailer
 from schema.mail_log import mail_failures
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 from schema.receipts import Receipt
 from schema.unseen import unassigned_uploads, unfinished_uploads
 
@@ -202,7 +202,8 @@ def status(
         document = completeness_document(row.id, states, unfinished, unassigned, failures)
         typer.echo(document.model_dump_json(indent=2))
         return
-    table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} — hạn gửi {row.deadline:%d/%m/%Y}")
+    label = escape(period_of(row).label)
+    table = Table(title=f"Tình hình gửi báo cáo kỳ {row.id} ({label}) — hạn gửi {row.deadline:%d/%m/%Y}")
     for header in ("Đơn vị", "Trạng thái", "Phiên bản", "Nhận lúc", "Hạn"):
         table.add_column(header)
     titles = {group.id: group.title for group in roster.groups}

@@ -14,7 +14,7 @@ from rich.table import Table
 from agencies.calendar import working_days_between
 from agencies.roster import DEFAULT_ROSTER, load_roster
 from phoihop.cli.context import app_context, console, parse_day
-from schema.periods import open_period, set_period_state
+from schema.periods import open_period, period_of, set_period_state
 from schema.roster_store import save_roster
 
 period_app = typer.Typer(help="Kỳ báo cáo.", no_args_is_help=True)
@@ -51,16 +51,27 @@ def init(
 @period_app.command("open")
 def open_command(
     ctx: typer.Context,
-    period: Annotated[str, typer.Argument(help="Mã kỳ: 2023-H1, 2023-H2, 2023-Y, 2023-Q1, 2023-M10.")],
-    deadline: Annotated[str | None, typer.Option(help="Hạn gửi riêng của kỳ này (YYYY-MM-DD).")] = None,
+    period: Annotated[
+        str, typer.Argument(help="Mã kỳ: 2023-H1, 2023-H2, 2023-Y, 2023-Q1, 2023-M10; kỳ chuyên đề: 2023-CD1.")
+    ],
+    deadline: Annotated[
+        str | None, typer.Option(help="Hạn gửi (YYYY-MM-DD): riêng cho kỳ này; bắt buộc với kỳ chuyên đề.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Kỳ chuyên đề: ngày bắt đầu lấy số liệu (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option(help="Kỳ chuyên đề: ngày kết thúc lấy số liệu (YYYY-MM-DD).")] = None,
+    title: Annotated[
+        str | None, typer.Option(help="Kỳ chuyên đề: tên chuyên đề, dùng trong trích yếu báo cáo (tùy chọn).")
+    ] = None,
 ) -> None:
-    """Mở một kỳ báo cáo với thời gian lấy số liệu và hạn gửi theo danh sách đơn vị."""
+    """Mở một kỳ báo cáo: thời gian lấy số liệu và hạn gửi theo danh sách đơn vị, hoặc ghi rõ với kỳ chuyên đề."""
     app = app_context(ctx)
     chosen = parse_day(deadline)
+    first, last = parse_day(start), parse_day(end)
     with app.session() as session:
-        row = open_period(session, period, app.actor, deadline=chosen)
+        row = open_period(session, period, app.actor, deadline=chosen, start=first, end=last, title=title)
+        label = period_of(row).label
     console.print(
-        f"Đã mở kỳ {row.id}: số liệu từ {row.window_start:%d/%m/%Y} đến {row.window_end:%d/%m/%Y}, "
+        f"Đã mở kỳ {row.id} ({escape(label)}): số liệu từ {row.window_start:%d/%m/%Y} đến {row.window_end:%d/%m/%Y}, "
         f"hạn gửi {row.deadline:%d/%m/%Y}."
     )
     for group_id, day in sorted(row.group_deadlines.items()):

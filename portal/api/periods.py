@@ -21,7 +21,7 @@ from schema.credentials import Principal
 from schema.mail_log import mail_failures
 from schema.models import Period
 from schema.period_forms import agency_form
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 from schema.roster_store import current_roster
 from schema.unseen import unassigned_uploads, unfinished_uploads
 from schema.withdrawal import withdraw_return
@@ -35,7 +35,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PeriodPath = Annotated[
     str,
     Path(
-        description="mã kỳ báo cáo: 2023-H1, 2023-H2, 2023-Y, 2023-Q1 hoặc 2023-M10",
+        description="mã kỳ báo cáo: 2023-H1, 2023-H2, 2023-Y, 2023-Q1, 2023-M10 hoặc 2023-CD1 (kỳ chuyên đề)",
         examples=["2023-H1"],
         json_schema_extra={"pattern": PERIOD_ID_PATTERN},
     ),
@@ -66,7 +66,7 @@ def _periods(session: Session, principal: Principal) -> list[PeriodOut]:
     return [
         PeriodOut(
             id=row.id,
-            label=parse_period(row.id).label,
+            label=period_of(row).label,
             state=row.state,
             window_start=row.window_start,
             window_end=row.window_end,

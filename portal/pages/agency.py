@@ -29,7 +29,7 @@ from schema.history import HistoryEntry, agency_history
 from schema.intake import submit_return
 from schema.models import Blob, Period, Return
 from schema.period_forms import agency_form
-from schema.periods import get_period
+from schema.periods import get_period, period_of
 from schema.receipts import Receipt, receipt_of
 from schema.roster_store import current_roster
 from schema.withdrawal import withdraw_return
@@ -69,7 +69,7 @@ def _home(session: Session, viewer: Viewer) -> tuple[str, list[PeriodCard]]:
         cards.append(
             PeriodCard(
                 id=row.id,
-                label=parse_period(row.id).label,
+                label=period_of(row).label,
                 open=row.state == "open",
                 window_start=row.window_start,
                 window_end=row.window_end,
@@ -234,7 +234,7 @@ async def history_page(period: str, request: Request, database: Database, viewer
         viewer,
         viewer_name=name,
         period=row,
-        label=parse_period(row.id).label,
+        label=period_of(row).label,
         versions=versions,
         entries=entries,
     )

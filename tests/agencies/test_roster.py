@@ -117,6 +117,8 @@ def _broken(tmp_path: Path, change) -> Path:
         (lambda d: d["groups"][1]["agencies"][0].update(id="Công An"), "mã đơn vị «Công An»"),
         (lambda d: d["coordinator"].update(agency="ghost"), "đơn vị chủ trì «ghost»"),
         (lambda d: d["calendar"].update(H1={"deadline": {"day": 10}}), "hạn gửi kỳ H1"),
+        (lambda d: d["calendar"].update(CD={"deadline": {"day": 10}}), "kỳ chuyên đề (CD) không có lịch chung"),
+        (lambda d: d["groups"][5].update(calendar={"CD": {}}), "kỳ chuyên đề (CD) không có lịch chung"),
     ],
 )
 def test_a_broken_roster_names_file_key_and_problem(tmp_path: Path, change, expected: str) -> None:

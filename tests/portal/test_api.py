@@ -1,6 +1,7 @@
 """The JSON API over real HTTP: the same intake and validation as the CLI, behind bearer credentials."""
 
 import json
+from datetime import date
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from agencies.roster import Roster
 from portal.app import create_app
 from schema.credentials import issue_token
 from schema.models import AuditEntry, Blob, Return
+from schema.periods import open_period
 from schema.recovery import MAX_ATTEMPTS
 from schema.unseen import unfinished_reason
 from tests.factories import POLICE_FIGURES, filled_form, json_return, left_by_a_killed_run
@@ -267,3 +269,29 @@ def test_fastapis_own_telemetry_is_off_even_when_the_environment_asks_for_it(mon
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/")
     config = create_app()._telemetry
     assert (config["tracing"], config["metrics"], config["logs"], config["auto_configure"]) == (False,) * 4
+
+
+def test_a_custom_period_over_the_api(http: httpx.Client, loaded: Session) -> None:
+    open_period(
+        loaded, "2023-CD1", "test", date(2025, 1, 10), start=date(2023, 1, 1), end=date(2024, 12, 31), title="Lừa đảo"
+    )
+    token = issue_token(loaded, "test", "customs")
+    listed = {p["id"]: p for p in http.get("/api/v1/periods", headers=bearer(token)).json()}
+    assert listed["2023-CD1"] == {
+        "id": "2023-CD1",
+        "label": "chuyên đề «Lừa đảo» từ ngày 01/01/2023 đến ngày 31/12/2024",
+        "state": "open",
+        "window_start": "2023-01-01",
+        "window_end": "2024-12-31",
+        "deadline": "2025-01-10",
+    }
+    sent = json_return("customs", "2023-cd1", "customs@1", {"violation_cases": 0})
+    response = http.post("/api/v1/returns", headers={**bearer(token), "Content-Type": "application/json"}, content=sent)
+    assert response.status_code == 201, response.text
+    coordinator = issue_token(loaded, "test")
+    states = http.get("/api/v1/periods/2023-cd1/completeness", headers=bearer(coordinator)).json()
+    assert states["period"] == "2023-CD1"
+    assert next(a for a in states["agencies"] if a["agency"] == "customs")["state"] == "accepted"
+    spec = http.get("/api/v1/openapi.json").json()
+    pattern = spec["paths"]["/api/v1/periods/{period}/completeness"]["get"]["parameters"][0]["schema"]["pattern"]
+    assert "CD" in pattern

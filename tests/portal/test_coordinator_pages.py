@@ -386,3 +386,63 @@ def test_a_reminder_refused_by_the_mail_server_is_shown_below_the_table(
     row = failures.split('<tr data-mail-failure="customs">')[1].split("</tr>")[0]
     assert "Chi cục Hải quan Hưng Yên" in row and "thư «nhắc trước hạn 1 ngày»" in row
     assert f"bị từ chối: {address}: 550 5.1.1 No such user here" in row
+
+
+def test_a_custom_period_opened_from_the_page_is_named_by_its_dates_and_title(
+    coordinator: PortalUser, signed_in: Callable[[str | None], PortalUser], roster: Roster, loaded: Session
+) -> None:
+    token = coordinator.token_of("/coordinator")
+    typed = {"period": "2023-cd1", "start": "01/01/2023", "end": "2024-12-31", "deadline": "10/01/2025"}
+    answer = coordinator.post("/coordinator/periods", data={"csrf": token, **typed, "title": " Lừa đảo  trực tuyến "})
+    assert (answer.status_code, answer.headers["location"]) == (303, "/coordinator/periods/2023-CD1")
+    label = "chuyên đề «Lừa đảo trực tuyến» từ ngày 01/01/2023 đến ngày 31/12/2024"
+    assert f"Kỳ 2023-CD1 — {label}" in coordinator.get(answer.headers["location"]).text
+    listed = coordinator.get("/coordinator").text
+    assert label in listed and listed.index('data-period="2023-CD1"') < listed.index('data-period="2023-H1"')
+    opened = loaded.get(Period, "2023-CD1")
+    assert (opened.kind, opened.year, opened.number, opened.title) == ("CD", 2023, 1, "Lừa đảo trực tuyến")
+    assert opened.group_deadlines == {}  # the roster's per-group calendars are for the regular kinds
+    officer = signed_in("police")
+    assert f"Kỳ 2023-CD1 — {label}" in officer.get("/agency").text
+    assert upload(officer, roster, "police", "2023-CD1").startswith("/agency/")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ({"period": "2023-CD1", "deadline": "2025-01-10"}, "Kỳ chuyên đề 2023-CD1 cần đủ ngày bắt đầu"),
+        ({"period": "2023-H2", "start": "2023-01-01"}, "chỉ kỳ chuyên đề (mã dạng 2023-CD1) mới ghi ngày bắt đầu"),
+        ({"period": "2023-H2", "title": "Chuyên đề"}, "chỉ kỳ chuyên đề (mã dạng 2023-CD1) mới ghi ngày bắt đầu"),
+        ({"period": "2023-CD1", "start": "32/01/2023"}, "Ngày bắt đầu «32/01/2023» không phải là một ngày"),
+        ({"period": "2023-CD1", "end": "hôm nay"}, "Ngày kết thúc «hôm nay» không phải là một ngày"),
+        (
+            {
+                "period": "2023-CD1",
+                "start": "2023-01-01",
+                "end": "2024-12-31",
+                "deadline": "2025-01-10",
+                "title": "x" * 201,
+            },
+            "Tên kỳ chuyên đề dài 201 ký tự, quá 200 ký tự cho phép.",
+        ),
+        (
+            {
+                "period": "2023-CD1",
+                "start": "2023-01-01",
+                "end": "2024-12-31",
+                "deadline": "2025-01-10",
+                "title": "a\u202eb",
+            },
+            "Tên kỳ chuyên đề có ký tự không in được (U+202E)",
+        ),
+    ],
+)
+def test_opening_a_custom_period_tells_what_is_missing_beside_what_was_typed(
+    coordinator: PortalUser, loaded: Session, typed: dict[str, str], message: str
+) -> None:
+    token = coordinator.token_of("/coordinator")
+    answer = coordinator.post("/coordinator/periods", data={"csrf": token, **typed})
+    assert answer.status_code == 422
+    assert message in answer.text and 'role="alert"' in answer.text
+    assert f'name="period" value="{typed["period"]}"' in answer.text
+    assert loaded.get(Period, typed["period"]) is None

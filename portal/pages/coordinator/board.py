@@ -23,7 +23,7 @@ from schema.accounts import Viewer
 from schema.completeness import AgencyState, period_completeness
 from schema.mail_log import MailFailure, mail_failures
 from schema.models import Consolidation, Period
-from schema.periods import get_period, set_period_state
+from schema.periods import get_period, period_of, set_period_state
 from schema.roster_store import current_roster
 from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
 
@@ -68,7 +68,7 @@ def _board(session: Session, period_id: str, group: str) -> Board:
     )
     return Board(
         period=row,
-        label=parse_period(row.id).label,
+        label=period_of(row).label,
         groups=list(roster.groups),
         group=group,
         rows=shown,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.bounds import PERIOD_TEXT_MAX, shorten
+from agencies.bounds import PERIOD_TEXT_MAX, PERIOD_TITLE_MAX, shorten
 from agencies.calendar import parse_period
 from agencies.errors import UserError
 from agencies.states import AgencyStanding
@@ -20,7 +21,7 @@ from portal.web import CoordinatorViewer, checked_form, go, page, text_field
 from schema.accounts import Viewer
 from schema.completeness import period_completeness
 from schema.models import Period
-from schema.periods import open_period
+from schema.periods import open_period, period_of
 from schema.roster_store import current_roster
 
 router = APIRouter()
@@ -49,7 +50,7 @@ def _periods(session: Session) -> list[PeriodLine]:
         lines.append(
             PeriodLine(
                 id=row.id,
-                label=parse_period(row.id).label,
+                label=period_of(row).label,
                 open=row.state == "open",
                 window_start=row.window_start,
                 window_end=row.window_end,
@@ -61,8 +62,11 @@ def _periods(session: Session) -> list[PeriodLine]:
     return lines
 
 
-def deadline_of(text: str) -> date | None:
-    """The deadline typed in the form: empty (the roster's), `2023-06-18` (a date picker) or `18/06/2023`."""
+_DAY_NAMES = {"deadline": "Hạn gửi", "start": "Ngày bắt đầu", "end": "Ngày kết thúc"}
+
+
+def day_of(text: str, field: str = "deadline") -> date | None:
+    """A day typed in the form: empty (not given), `2023-06-18` (a date picker) or `18/06/2023`."""
     if not text:
         return None
     match = _DAY_MONTH_YEAR.fullmatch(text)
@@ -70,10 +74,10 @@ def deadline_of(text: str) -> date | None:
         return date(int(match[3]), int(match[2]), int(match[1])) if match else date.fromisoformat(text)
     except ValueError:
         raise UserError(
-            "invalid_deadline",
-            f"Hạn gửi «{shorten(text)}» không phải là một ngày: hãy ghi theo dạng 18/06/2023.",
+            f"invalid_{field}",
+            f"{_DAY_NAMES[field]} «{shorten(text)}» không phải là một ngày: hãy ghi theo dạng 18/06/2023.",
             status=422,
-            field="deadline",
+            field=field,
         ) from None
 
 
@@ -85,7 +89,7 @@ async def _home(
     error: UserError | None = None,
 ) -> Response:
     lines = await database.run(_periods)
-    typed = typed or {"period": "", "deadline": ""}
+    typed = typed or dict.fromkeys(("period", "deadline", "start", "end", "title"), "")
     status = error.status if error else 200
     return page(request, "portal/coordinator/home.html", viewer, status, periods=lines, typed=typed, error=error)
 
@@ -98,10 +102,14 @@ async def home(request: Request, database: Database, viewer: CoordinatorViewer) 
 @router.post("/coordinator/periods")
 async def open_new_period(request: Request, database: Database, viewer: CoordinatorViewer, ip: ClientIp) -> Response:
     form = await checked_form(request, viewer)
-    typed = {"period": text_field(form, "period", PERIOD_TEXT_MAX), "deadline": text_field(form, "deadline", 32)}
+    typed = {"period": text_field(form, "period", PERIOD_TEXT_MAX)}
+    typed |= {name: text_field(form, name, 32) for name in ("deadline", "start", "end")}
+    typed["title"] = text_field(form, "title", PERIOD_TITLE_MAX + 1)  # one more, so that too long is told
     try:
         period_id = parse_period(typed["period"]).id
-        await database.run(open_period, period_id, viewer.actor, deadline_of(typed["deadline"]), ip)
+        days = {name: day_of(typed[name], name) for name in ("start", "end")}
+        opening = partial(open_period, **days, title=typed["title"])
+        await database.run(opening, period_id, viewer.actor, day_of(typed["deadline"]), ip)
     except UserError as error:  # told on the same page, beside what was typed
         return await _home(request, database, viewer, typed, error)
     return go(f"/coordinator/periods/{period_id}")
