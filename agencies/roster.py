@@ -95,7 +95,7 @@ class Coordinator(BaseModel):
     place: str = Field(description="place in the date line")
     signer_title: str
     signer_name: str
-    recipients: list[str] = Field(description="the 'Nơi nhận' list")
+    recipients: list[str] = Field(default_factory=list, description="the 'Nơi nhận' list before «Lưu: VT»")
 
 
 class ReportWords(BaseModel):
