@@ -62,6 +62,8 @@ def test_a_return_is_checked_against_its_periods_roster(both: Path, database_url
     assert "van-lam.json: đã nhận báo cáo của UBND huyện Văn Lâm, kỳ 2024-H2, phiên bản 1" in result.stdout
     assert "van-lam-2025.json: không hợp lệ" in result.stdout
     assert _agencies(both, database_url, "2024-H2")["district-van-lam"]["state"] == "accepted"
+    history = phoihop(both, "--db", database_url, "history", "district-van-lam", "2024-H2")
+    assert history.returncode == 0 and "Nhật ký báo cáo của district-van-lam, kỳ 2024-H2" in history.stdout
 
 
 def test_the_communes_are_compared_with_the_districts_they_replaced(

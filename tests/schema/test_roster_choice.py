@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import DEFAULT_ROSTER, Roster, load_roster
+from agencies.samples import load_samples
+from phoihop.demo import submit_samples
 from schema.completeness import period_completeness
 from schema.models import Agency, RosterVersion
 from schema.period_forms import agency_form
@@ -96,3 +98,12 @@ def test_an_agency_no_roster_names_any_more_stops_reporting(session: Session, ro
     save_roster(session, Roster.model_validate(document), "2023 without Phù Cừ", "test")
     assert session.get(Agency, "district-phu-cu").active is False
     assert session.get(Agency, "district-van-lam").active is True
+
+
+def test_the_2026_samples_go_through_the_intake_of_their_period(session: Session, roster_2026: Roster) -> None:
+    save_roster(session, roster_2026, "2026", "test")
+    samples = load_samples(ROSTER_2026.parent / "samples" / "2025-H2.yaml")
+    open_period(session, samples.period, "test")
+    receipts = submit_samples(session, roster_2026, samples, "test")
+    assert len(receipts) == len(samples.returns) and all(r.status == "accepted" for r in receipts)
+    assert sum(r.agency.startswith("commune-") for r in receipts) == 12
