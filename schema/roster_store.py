@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agencies.calendar import REPORTING_TZ
 from agencies.errors import UserError
 from agencies.roster import Roster
 from schema.models import Agency, AuditEntry, Period, RosterVersion
@@ -92,19 +93,13 @@ def roster_version_on(session: Session, day: date) -> RosterVersion:
     if not versions:
         raise RosterNotLoaded()
     for version in versions:
-        if (version.valid_from is None or version.valid_from <= day) and (
-            version.valid_until is None or day <= version.valid_until
-        ):
+        if _covers(version.valid_from, version.valid_until, day):
             return version
     raise NoRosterInForce(day)
 
 
-def current_roster_version(session: Session) -> RosterVersion:
-    """The newest version loaded, whatever its id and validity."""
-    version = session.scalars(select(RosterVersion).order_by(RosterVersion.id.desc()).limit(1)).first()
-    if version is None:
-        raise RosterNotLoaded()
-    return version
+def _covers(valid_from: date | None, valid_until: date | None, day: date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
 
 
 _validated: dict[str, Roster] = {}
@@ -122,14 +117,21 @@ def roster_of_version(session: Session, version: RosterVersion) -> Roster:
     return _roster(session, version.id, version.sha256)
 
 
-def current_roster(session: Session) -> Roster:
-    """The roster for what has no period at hand: the newest loaded."""
-    newest = session.execute(
-        select(RosterVersion.id, RosterVersion.sha256).order_by(RosterVersion.id.desc()).limit(1)
-    ).first()
-    if newest is None:
+def current_roster(session: Session, today: date | None = None) -> Roster:
+    """The roster for what has no period at hand (`phoihop agencies`, credentials): the one in force today,
+    else (none covers today) the newest loaded. A corrected earlier roster does not take over by being loaded last.
+    """
+    newest = select(func.max(RosterVersion.id)).group_by(RosterVersion.roster_key)
+    versions = session.execute(
+        select(RosterVersion.id, RosterVersion.sha256, RosterVersion.valid_from, RosterVersion.valid_until)
+        .where(RosterVersion.id.in_(newest))
+        .order_by(RosterVersion.id.desc())
+    ).all()
+    if not versions:
         raise RosterNotLoaded()
-    return _roster(session, newest.id, newest.sha256)
+    day = today or datetime.now(REPORTING_TZ).date()
+    chosen = next((v for v in versions if _covers(v.valid_from, v.valid_until, day)), versions[0])
+    return _roster(session, chosen.id, chosen.sha256)
 
 
 def roster_of_period(session: Session, period: Period) -> Roster:

@@ -88,6 +88,8 @@ def test_a_roster_refreshed_keeps_its_id_and_its_periods(session: Session, roste
         "hung-yen-2023",
     ]
     assert roster_version_on(session, date(2025, 12, 14)).roster_key == "hung-yen-2026"
+    assert current_roster(session, date(2026, 1, 5)).id == "hung-yen-2026", "loaded last is not in force"
+    assert current_roster(session, date(2024, 1, 5)).id == "hung-yen-2023"
 
 
 def test_an_agency_no_roster_names_any_more_stops_reporting(session: Session, roster: Roster) -> None:
