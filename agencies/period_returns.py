@@ -61,3 +61,4 @@ class PeriodReturns:
     absences: list[Absence]
     late: list[str] = field(default_factory=list)  # agency ids that sent after their deadline
     previous: list[ReturnRecord] | None = None  # same period of the previous year, when it was collected
+    previous_roster: Roster | None = None  # the roster last year's period was collected with; None: `roster`

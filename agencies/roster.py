@@ -56,6 +56,9 @@ class Agency(BaseModel):
     short_name: str | None = Field(None, description="name used in the report's text")
     emails: list[Email] = Field(min_length=1)
     head_emails: list[Email] = Field(default_factory=list, description="the agency head's addresses: escalations")
+    replaces: list[AgencyId] = Field(
+        default_factory=list, description="ids of agencies of earlier rosters it continues (merged into it, renamed)"
+    )
 
     @property
     def display_name(self) -> str:
@@ -71,6 +74,9 @@ class Group(BaseModel):
     form: str = Field(description="id of the form the group's agencies fill")
     rollup: bool = Field(False, description="merge its agencies into one section, each fact attributed")
     calendar: dict[PeriodKind, PeriodRule] = Field(default_factory=dict, description="overrides per period kind")
+    replaces: list[AgencyId] = Field(
+        default_factory=list, description="ids of groups of earlier rosters it continues: last year's figures"
+    )
     agencies: list[Agency] = Field(min_length=1)
 
 
@@ -119,6 +125,8 @@ class Roster(BaseModel):
 
     id: AgencyId
     province: str
+    valid_from: date | None = Field(None, description="first day the roster is in force; none: since always")
+    valid_until: date | None = Field(None, description="last day the roster is in force; none: until replaced")
     recipient: str = Field(description="'Kính gửi' of the consolidated report")
     regulation: Regulation | None = Field(None, description="the act that sets the reporting, if the report cites one")
     coordinator: Coordinator
@@ -148,6 +156,13 @@ class Roster(BaseModel):
         for form_id, form in self.forms.items():
             if form.id != form_id:
                 raise ValueError(f"biểu mẫu «{form_id}» khai mã «{form.id}»")
+        _check_replaces("nhóm", {g.id for g in self.groups}, [(g.id, g.replaces) for g in self.groups])
+        _check_replaces("đơn vị", seen, [(a.id, a.replaces) for a in self.agencies()])
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError(
+                f"ngày hết hiệu lực {self.valid_until:%d/%m/%Y} phải từ ngày bắt đầu hiệu lực "
+                f"{self.valid_from:%d/%m/%Y} trở đi"
+            )
         if self.coordinator.agency not in seen:
             raise ValueError(f"đơn vị chủ trì «{self.coordinator.agency}» không có trong danh sách đơn vị")
         if any(PeriodKind.CUSTOM in calendar for calendar in [self.calendar, *(g.calendar for g in self.groups)]):
@@ -161,6 +176,12 @@ class Roster(BaseModel):
                 if sample.deadline(rule) <= sample.window(rule)[1]:
                     raise ValueError(f"hạn gửi kỳ {kind.value} của nhóm «{group.id}» phải sau ngày chốt số liệu")
         return self
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether `day` falls within the roster's validity (a bound left out is open)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
     def agencies(self) -> list[Agency]:
         return [agency for group in self.groups for agency in group.agencies]
@@ -206,6 +227,19 @@ class Roster(BaseModel):
         if group and kind in group.calendar:
             return group.calendar[kind]
         return self.calendar.get(kind, DECREE_09_RULE)
+
+
+def _check_replaces(what: str, own: set[str], entries: list[tuple[str, list[str]]]) -> None:
+    """`replaces` names ids of earlier rosters: never an id of this roster, never twice."""
+    for entry_id, replaced in entries:
+        for old_id in replaced:
+            if old_id in own:
+                raise ValueError(
+                    f"{what} «{entry_id}» thay thế «{old_id}», nhưng «{old_id}» là mã của chính danh sách này: "
+                    "khóa replaces chỉ ghi mã của danh sách trước"
+                )
+        if len(set(replaced)) != len(replaced):
+            raise ValueError(f"{what} «{entry_id}»: khóa replaces ghi một mã hai lần")
 
 
 def _folded(text: str) -> str:

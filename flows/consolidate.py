@@ -23,7 +23,6 @@ from report.context import ReportContext, build_context
 from report.draft import render_draft
 from schema.consolidations import STOPPED, failure_message, mark_completed, mark_failed, mark_running
 from schema.database import configured_session
-from schema.roster_store import current_roster
 from schema.snapshot import load_period_returns
 
 
@@ -31,7 +30,7 @@ from schema.snapshot import load_period_returns
 def load_returns(period: str) -> PeriodReturns:
     """Read the latest accepted return of every agency, and who is missing."""
     with configured_session() as session:
-        return load_period_returns(session, current_roster(session), period)
+        return load_period_returns(session, period)
 
 
 @task(cache_policy=NO_CACHE)

@@ -19,7 +19,7 @@ from schema.mail_log import CLAIMABLE, MailState, claim, settle
 from schema.models import ReceiptMail as ReceiptMailRow
 from schema.models import Return
 from schema.receipts import receipt_of
-from schema.roster_store import current_roster
+from schema.roster_store import roster_for
 from schema.settings import Settings
 
 
@@ -69,7 +69,9 @@ def claim_receipt(session: Session, row_id: int, token: str, portal_url: str) ->
         return None
     recipients = list(row.recipients)
     try:
-        message = compose_receipt(session, current_roster(session), row, portal_url)
+        answered = session.get(Return, row.return_id)
+        roster = roster_for(session, answered.period_id if answered else None)
+        message = compose_receipt(session, roster, row, portal_url)
     except Exception as error:
         if fault_of(error) is not None:
             raise

@@ -19,7 +19,7 @@ from schema.models import Period, ReminderLog
 from schema.period_forms import form_for
 from schema.periods import get_period, period_of
 from schema.reminders import ReminderDecision, claim_step, reminders_today
-from schema.roster_store import current_roster
+from schema.roster_store import roster_of_period
 from schema.settings import Settings
 
 
@@ -67,8 +67,8 @@ async def send_reminders(
 ) -> ReminderRun:
     """Send `period_id`'s reminders due on `today` that no run has sent, under the claim `token`."""
     with sessions() as session:
-        roster = current_roster(session)
         period = get_period(session, period_id)
+        roster = roster_of_period(session, period)
         decisions = reminders_today(session, roster, period, today)
     results = []
     for decision in (d for d in decisions if d.due):
@@ -102,8 +102,8 @@ def reminder_rows(
     session: Session, period_id: str, today: date, token: str
 ) -> list[tuple[ReminderDecision, ReminderLog | None]]:
     """Each agency's decision as it stands after a run, with the log row if that run (`token`) tried it."""
-    roster = current_roster(session)
     period = get_period(session, period_id)
+    roster = roster_of_period(session, period)
     mine = {
         row.agency_id: row
         for row in session.scalars(

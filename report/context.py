@@ -11,6 +11,7 @@ import pandas as pd
 from agencies.period_returns import PeriodReturns
 from agencies.roster import Group, GroupRole
 from agencies.states import AgencyStanding
+from agencies.succession import compared_codes
 from report.merge import agencies_frame, merge_period
 
 # Narrative sections gathered across all returns into parts II–V of the report.
@@ -156,7 +157,12 @@ class ReportContext:
 
 
 def _figures(
-    group: Group, data: PeriodReturns, figures: pd.DataFrame, totals: pd.DataFrame, names: dict
+    group: Group,
+    data: PeriodReturns,
+    figures: pd.DataFrame,
+    totals: pd.DataFrame,
+    names: dict,
+    compared: dict[str, set[str]],
 ) -> FigureTable:
     form = data.roster.forms[group.form]
     mine = figures[figures["group"] == group.id]
@@ -170,7 +176,7 @@ def _figures(
         )
         value = float(sums.at[indicator.code, "value"]) if indicator.code in sums.index else 0.0
         previous = sums.at[indicator.code, "previous"] if indicator.code in sums.index else float("nan")
-        has_previous = data.previous is not None
+        has_previous = data.previous is not None and indicator.code in compared.get(group.id, set())
         table[indicator.code] = Figure(
             code=indicator.code,
             label=indicator.label,
@@ -187,6 +193,7 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
     """Merge the returns and lay them out in the report's order, as plain data."""
     roster = data.roster
     figures, totals, narrative = merge_period(data)
+    compared = compared_codes(roster, data.previous_roster or roster)  # codes last year's forms also had
     names = dict(agencies_frame(roster)[["agency", "name"]].itertuples(index=False, name=None))
     full_names = {a.id: a.name for a in roster.agencies()}
     reporting = {r.agency_id for r in data.returns}
@@ -204,7 +211,7 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
             agencies=[full_names[a.id] for a in group.agencies],
             reporting=[full_names[a.id] for a in group.agencies if a.id in reporting],
             absent=[full_names[a.id] for a in group.agencies if a.id not in reporting],
-            figures=_figures(group, data, figures, totals, names),
+            figures=_figures(group, data, figures, totals, names, compared),
         )
         for code, paragraphs in rows.groupby("section", sort=False):
             section.narrative[str(code)] = [

@@ -12,6 +12,7 @@ import pandas as pd
 
 from agencies.period_returns import PeriodReturns, ReturnRecord
 from agencies.roster import Roster
+from agencies.succession import successor_groups
 
 FIGURE_COLUMNS = ["agency", "group", "return_id", "version", "code", "value", "location"]
 
@@ -83,8 +84,21 @@ def narrative_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame
     return merged.sort_values(["order", "position"], kind="stable").reset_index(drop=True)
 
 
+def previous_frame(data: PeriodReturns) -> pd.DataFrame | None:
+    """Last year's figures, each under the group of this year's roster that continues its agency.
+
+    Read with last year's own roster; an agency nothing continues this year is left out.
+    """
+    if data.previous is None:
+        return None
+    earlier = data.previous_roster or data.roster
+    frame = figures_frame(data.previous, earlier)
+    successors = pd.DataFrame(list(successor_groups(data.roster, earlier).items()), columns=["agency", "group"])
+    frame = frame.drop(columns="group").merge(successors, on="agency", how="inner", validate="many_to_one")
+    return frame[FIGURE_COLUMNS]
+
+
 def merge_period(data: PeriodReturns) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Figures (one row per source cell), totals per group and code, merged narrative."""
     figures = figures_frame(data.returns, data.roster)
-    previous = figures_frame(data.previous, data.roster) if data.previous is not None else None
-    return figures, group_totals(figures, previous), narrative_frame(data.returns, data.roster)
+    return figures, group_totals(figures, previous_frame(data)), narrative_frame(data.returns, data.roster)

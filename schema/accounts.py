@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from agencies.bounds import AGENCY_ID_MAX
 from agencies.errors import UserError
 from schema.models import Account, AuditEntry, Credential, WebSession, utc_now
-from schema.roster_store import current_roster
+from schema.roster_store import roster_naming
 
 COORDINATOR_LOGIN = "coordinator"
 PASSWORD_MAX = 200  # characters a sign-in form accepts
@@ -76,7 +76,7 @@ def _end_sessions(session: Session, account_id: int, now: datetime) -> None:
 def issue_password(session: Session, actor: str, agency_id: str | None = None, ip: str | None = None) -> str:
     """A new password for the agency's account (or, with no agency, the coordinator's); shown once, kept hashed."""
     if agency_id is not None:
-        current_roster(session).require_agency(agency_id)
+        roster_naming(session, agency_id).require_agency(agency_id)
     login = agency_id or COORDINATOR_LOGIN
     password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
     now = utc_now()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from agencies.calendar import PeriodIdError, parse_period
 from agencies.errors import UserError
 from agencies.file_names import display_name
 from agencies.file_safety import DEFAULT_LIMITS, Limits
@@ -30,6 +31,7 @@ from schema.backfill import Backfill, check_received_at
 from schema.models import AuditEntry, Period, ReceiptMail, Return, ReturnValue, utc_now
 from schema.pending import Kept, finish_upload, keep_bytes
 from schema.receipts import Receipt, receipt_of
+from schema.roster_store import roster_for
 
 CHANNELS = ("cli", "api", "portal", "folder")
 
@@ -48,20 +50,33 @@ def _check_period(session: Session, checked: CheckedReturn, content: ReturnConte
     return period
 
 
+def _period_roster(session: Session, content: ReturnContent, roster: Roster) -> Roster:
+    """The roster of the period the file names, if that period was opened; else `roster`."""
+    try:
+        period_id = parse_period(content.period.value).id if content.period is not None else None
+    except PeriodIdError:
+        return roster  # check_return names the bad period
+    return roster_for(session, period_id) if period_id and session.get(Period, period_id) else roster
+
+
 def _read_and_check(
-    data: bytes, digest: str, roster: Roster, agency_id: str | None, limits: Limits
-) -> tuple[ReturnContent, CheckedReturn]:
-    """The file read and checked; if that fails unexpectedly, a refusal saying so (the bytes are already kept)."""
+    session: Session, data: bytes, digest: str, roster: Roster, agency_id: str | None, limits: Limits
+) -> tuple[ReturnContent, CheckedReturn, Roster]:
+    """The file read and checked against its period's roster; if that fails unexpectedly, a refusal saying so.
+
+    (The bytes are already kept.) Also the roster it was checked against, which answers the agency.
+    """
     try:
         content = read_return(data, limits)
-        return content, check_return(content, roster, submitter=agency_id)
+        roster = _period_roster(session, content, roster)
+        return content, check_return(content, roster, submitter=agency_id), roster
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # also a Rust panic in python-calamine, which pyo3 raises as a BaseException
         logger.exception("reading upload %s (%d bytes) failed; refused as internal_error", digest, len(data))
         sender = agency_id if agency_id is not None and roster.agency(agency_id) is not None else None
         checked = CheckedReturn(format="unknown", agency_id=sender, problems=[problem("internal_error")])
-        return ReturnContent(format="unknown"), checked
+        return ReturnContent(format="unknown"), checked, roster
 
 
 def _same_as_latest(session: Session, digest: str, checked: CheckedReturn) -> Return | None:
@@ -214,13 +229,13 @@ def submit_return(
     filename = display_name(filename)
     early = None
     if backfill is not None:
-        early = _read_and_check(data, hashlib.sha256(data).hexdigest(), roster, agency_id, limits)
+        early = _read_and_check(session, data, hashlib.sha256(data).hexdigest(), roster, agency_id, limits)
         check_received_at(session, backfill, early[1].period_id)
         session.commit()  # end the read-only transaction before keeping the bytes
         now = backfill.received_at
     kept = keep_bytes(session, data, channel, actor, filename, agency_id, now, backfill.via if backfill else None)
     try:
-        content, checked = early or _read_and_check(data, kept.sha256, roster, agency_id, limits)
+        content, checked, roster = early or _read_and_check(session, data, kept.sha256, roster, agency_id, limits)
         session.commit()  # the agency's lock must open a fresh transaction
         row = Return(
             sha256=kept.sha256,

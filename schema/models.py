@@ -74,7 +74,12 @@ class Base(DeclarativeBase):
 
 
 class RosterVersion(Base):
-    """A roster as loaded by `phoihop init`, forms included; the newest one is in force."""
+    """A roster as loaded by `phoihop init`, forms included.
+
+    Rosters of different ids are kept side by side; the newest version of each is its current one,
+    in force from `valid_from` to `valid_until` (a bound left empty is open). A period keeps the
+    version it was opened with (`Period.roster_version_id`) and reads the newest of that roster id.
+    """
 
     __tablename__ = "roster_versions"
 
@@ -84,10 +89,16 @@ class RosterVersion(Base):
     source: Mapped[str] = mapped_column(String(500))
     document: Mapped[dict[str, Any]]
     loaded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
 
 
 class Agency(Base):
-    """A reporting agency as the newest roster describes it; kept when it leaves the roster."""
+    """A reporting agency as the newest roster naming it describes it; kept when it leaves every roster.
+
+    `active`: named by the current version of some roster id (an agency of an earlier roster still
+    reports for the periods that roster is in force for).
+    """
 
     __tablename__ = "agencies"
 

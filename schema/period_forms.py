@@ -10,7 +10,7 @@ from agencies.form_workbook import FormContext, build_form_workbook
 from agencies.roster import Roster
 from schema.models import Period
 from schema.periods import get_period, period_of
-from schema.roster_store import current_roster
+from schema.roster_store import roster_of_period
 
 
 @dataclass(frozen=True)
@@ -29,4 +29,5 @@ def form_for(roster: Roster, period: Period, agency_id: str) -> FilledForm:
 
 def agency_form(session: Session, period_id: str, agency_id: str) -> FilledForm:
     """The agency's form for the period (which must exist), pre-filled from the roster."""
-    return form_for(current_roster(session), get_period(session, period_id), agency_id)
+    period = get_period(session, period_id)
+    return form_for(roster_of_period(session, period), period, agency_id)

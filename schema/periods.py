@@ -12,7 +12,7 @@ from agencies.calendar import Period as PeriodId
 from agencies.calendar import parse_period
 from agencies.errors import UserError
 from schema.models import AuditEntry, Period
-from schema.roster_store import current_roster, current_roster_version
+from schema.roster_store import current_roster, roster_of_version, roster_version_on
 
 
 class PeriodError(UserError):
@@ -92,10 +92,10 @@ def open_period(
     period = parse_period(period_id)
     if session.get(Period, period.id) is not None:
         raise PeriodError("period_already_open", f"Kỳ báo cáo {period.id} đã được mở từ trước.")
-    roster = current_roster(session)
     group_deadlines: dict[str, str] = {}
     if period.custom:
         start, end, main_deadline, title = _custom_dates(period, start, end, deadline, title)
+        version = roster_version_on(session, end)
     elif start is not None or end is not None or title:
         raise PeriodError(
             "period_dates_from_roster",
@@ -105,6 +105,9 @@ def open_period(
             field="start" if start is not None else "end" if end is not None else "title",
         )
     else:
+        # The roster whose validity covers the data window's end; the window itself is that roster's.
+        version = roster_version_on(session, period.window(current_roster(session).rule_for(period.kind))[1])
+        roster = roster_of_version(session, version)
         rule = roster.rule_for(period.kind)
         start, end = period.window(rule)
         main_deadline = deadline or period.deadline(rule)
@@ -131,7 +134,7 @@ def open_period(
         group_deadlines=group_deadlines,
         title=title,
         state="open",
-        roster_version_id=current_roster_version(session).id,
+        roster_version_id=version.id,
     )
     session.add(row)
     detail = {"deadline": main_deadline.isoformat(), "window": [start.isoformat(), end.isoformat()]}

@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
-from agencies.roster import Roster
 from agencies.states import AgencyStanding, ReturnStatus
 from schema.completeness import period_completeness
 from schema.models import Period, Return
 from schema.periods import get_period, period_of
+from schema.roster_store import roster_of_period
 
 
 def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
@@ -34,13 +34,17 @@ def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
     ]
 
 
-def load_period_returns(session: Session, roster: Roster, period_id: str) -> PeriodReturns:
-    """The latest accepted return of every agency, who is missing, and last year's same period."""
+def load_period_returns(session: Session, period_id: str) -> PeriodReturns:
+    """The latest accepted return of every agency, who is missing, and last year's same period.
+
+    Each period is read with its own roster: last year's may be another one (before a reform).
+    """
     row = get_period(session, period_id)
+    roster = roster_of_period(session, row)
     states = period_completeness(session, roster, row)
     period = period_of(row)
     last_year = period.same_period_last_year()  # none for a custom period: nothing to compare with
-    previous = _accepted_returns(session, last_year.id) if last_year and session.get(Period, last_year.id) else None
+    before = session.get(Period, last_year.id) if last_year else None
     return PeriodReturns(
         roster=roster,
         period=period,
@@ -49,5 +53,6 @@ def load_period_returns(session: Session, roster: Roster, period_id: str) -> Per
         returns=_accepted_returns(session, row.id),
         absences=[Absence(s.agency, s.state) for s in states if s.state != AgencyStanding.ACCEPTED],
         late=[s.agency for s in states if s.state == AgencyStanding.ACCEPTED and s.late],
-        previous=previous,
+        previous=_accepted_returns(session, before.id) if before is not None else None,
+        previous_roster=roster_of_period(session, before) if before is not None else None,
     )

@@ -25,7 +25,7 @@ def withdraw(
     """Rút báo cáo hiện hành của một đơn vị: báo cáo vẫn được lưu, đánh dấu đã rút và không được tổng hợp."""
     app = app_context(ctx)
     with app.session() as session:
-        require_agency(app.roster(session), agency)
+        require_agency(app.roster(session, parse_period(period).id), agency)
         row = withdraw_return(session, agency, parse_period(period).id, app.actor, reason)
     console.print(f"Đã rút báo cáo phiên bản {row.version} của {agency}, kỳ {row.period_id} (biên nhận #{row.id}).")
 
@@ -38,7 +38,7 @@ def history(
     """Nhật ký: mọi lần gửi, chấp nhận, từ chối, thay thế, rút báo cáo của đơn vị trong kỳ, ai làm và lúc nào."""
     app = app_context(ctx)
     with app.session() as session:
-        require_agency(app.roster(session), agency)
+        require_agency(app.roster(session, parse_period(period).id), agency)
         entries = agency_history(session, agency, parse_period(period).id)
     table = Table(title=f"Nhật ký báo cáo của {agency}, kỳ {parse_period(period).id}")
     for header in ("Thời điểm", "Sự kiện", "Người thực hiện", "Biên nhận", "Phiên bản", "Chi tiết"):

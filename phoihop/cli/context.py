@@ -25,7 +25,7 @@ from phoihop.cli.logs import LazyLogFile
 from report.templating import render
 from schema.database import SCHEMA_REVISION, make_engine, make_session_factory, schema_revision
 from schema.recovery import Recovery, finish_unfinished_uploads
-from schema.roster_store import current_roster
+from schema.roster_store import current_roster, roster_for
 from schema.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
@@ -132,8 +132,9 @@ class AppContext:
             return None
         return Path(url.database).parent
 
-    def roster(self, session: Session) -> Roster:
-        return current_roster(session)
+    def roster(self, session: Session, period_id: str | None = None) -> Roster:
+        """The roster of the period `period_id` if it was opened, else the newest loaded."""
+        return roster_for(session, period_id) if period_id else current_roster(session)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

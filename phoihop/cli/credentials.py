@@ -21,9 +21,11 @@ def _issued(
     """Who the new secret is for, in words, and the secret `issue` made for the agency (or the coordinator)."""
     if (agency is None) == (not coordinator):
         fail("Hãy ghi mã đơn vị, hoặc dùng --coordinator (không dùng cả hai).")
+    from schema.roster_store import roster_naming
+
     app = app_context(ctx)
     with app.session() as session:
-        require_agency(app.roster(session), agency)
+        require_agency(roster_naming(session, agency) if agency else app.roster(session), agency)
         secret = issue(session, app.actor, agency)
     return (f"đơn vị {agency}" if agency else "cơ quan tổng hợp"), secret
 

@@ -56,7 +56,7 @@ def remind(
     with app.session() as session:
         row = get_period(session, period)
         if dry_run:
-            decisions = reminders_today(session, app.roster(session), row, day)
+            decisions = reminders_today(session, app.roster(session, row.id), row, day)
             typer.echo(render("reminders/dry_run.txt.j2", period=row, today=day, decisions=decisions), nl=False)
             return
     _send(app, row.id, day)

@@ -32,6 +32,7 @@ from schema.mail_delivery import Mailer
 from schema.mail_log import mail_failures
 from schema.periods import get_period, period_of
 from schema.receipts import Receipt
+from schema.roster_store import roster_naming
 from schema.unseen import unassigned_uploads, unfinished_uploads
 
 STATE_LABELS = {
@@ -56,7 +57,7 @@ def forms(
     app = app_context(ctx)
     with app.session() as session:
         row = get_period(session, period)
-        roster = app.roster(session)
+        roster = app.roster(session, row.id)
     out_dir(out)
     written = 0
     for group in track(roster.groups, description="Đang tạo biểu mẫu…", console=console, transient=True):
@@ -152,7 +153,7 @@ def submit(
     refused = 0
     answered: list[int] = []
     with app.session() as session:
-        roster = app.roster(session)
+        roster = roster_naming(session, agency) if agency else app.roster(session)
         require_agency(roster, agency)
         for path in track(files, description="Đang nhận báo cáo…", console=console, transient=True):
             if not path.is_file():
@@ -175,7 +176,7 @@ def submit(
                 agency_id=agency,
                 backfill=backfill,
             )
-            print_receipt(roster, shown_path(path), receipt)
+            print_receipt(app.roster(session, receipt.period), shown_path(path), receipt)
             refused += receipt.status == ReturnStatus.INVALID  # an older back-filled return is kept, not current
             if backfill is None:
                 answered.append(receipt.id)
@@ -193,7 +194,7 @@ def status(
     app = app_context(ctx)
     with app.session() as session:
         row = get_period(session, period)
-        roster = app.roster(session)
+        roster = app.roster(session, row.id)
         states = period_completeness(session, roster, row)
         unfinished = unfinished_uploads(session)
         unassigned = unassigned_uploads(session, row)

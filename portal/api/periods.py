@@ -22,7 +22,7 @@ from schema.mail_log import mail_failures
 from schema.models import Period
 from schema.period_forms import agency_form
 from schema.periods import get_period, period_of
-from schema.roster_store import current_roster
+from schema.roster_store import roster_of_period
 from schema.unseen import unassigned_uploads, unfinished_uploads
 from schema.withdrawal import withdraw_return
 
@@ -62,18 +62,22 @@ class PeriodOut(BaseModel):
 
 
 def _periods(session: Session, principal: Principal) -> list[PeriodOut]:
-    group = current_roster(session).group_of(principal.agency_id).id if principal.agency_id else None
-    return [
-        PeriodOut(
-            id=row.id,
-            label=period_of(row).label,
-            state=row.state,
-            window_start=row.window_start,
-            window_end=row.window_end,
-            deadline=row.deadline_for(group) if group else row.deadline,
+    lines = []
+    for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id)):
+        roster = roster_of_period(session, row)  # an agency's group is its period's roster's
+        mine = principal.agency_id and roster.agency(principal.agency_id)
+        deadline = row.deadline_for(roster.group_of(principal.agency_id).id) if mine else row.deadline
+        lines.append(
+            PeriodOut(
+                id=row.id,
+                label=period_of(row).label,
+                state=row.state,
+                window_start=row.window_start,
+                window_end=row.window_end,
+                deadline=deadline,
+            )
         )
-        for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id))
-    ]
+    return lines
 
 
 @router.get("/periods", response_model=list[PeriodOut], responses=documented(401, 503))
@@ -133,7 +137,7 @@ async def form(
 
 def _completeness(session: Session, period_id: str) -> Completeness:
     row = get_period(session, period_id)
-    states = period_completeness(session, current_roster(session), row)
+    states = period_completeness(session, roster_of_period(session, row), row)
     unfinished, unassigned = unfinished_uploads(session), unassigned_uploads(session, row)
     return completeness_document(row.id, states, unfinished, unassigned, mail_failures(session, row.id))
 

@@ -26,7 +26,7 @@ from schema.credentials import Principal
 from schema.intake import submit_return
 from schema.models import Return
 from schema.receipts import Receipt, receipt_of
-from schema.roster_store import current_roster
+from schema.roster_store import current_roster, roster_for, roster_naming
 
 router = APIRouter(tags=["returns"])
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def _submit(
     session: Session, data: bytes, filename: str | None, principal: Principal, ip: str | None
 ) -> tuple[Receipt, str | None]:
     """The receipt, and the name of the agency it is for (None when the file names none the roster knows)."""
-    roster = current_roster(session)
+    roster = roster_naming(session, principal.agency_id) if principal.agency_id else current_roster(session)
     receipt = submit_return(
         session,
         roster,
@@ -156,7 +156,7 @@ def _submit(
         agency_id=principal.agency_id,
         ip=ip,
     )
-    agency = roster.agency(receipt.agency) if receipt.agency else None
+    agency = roster_for(session, receipt.period).agency(receipt.agency) if receipt.agency else None
     return receipt, agency.name if agency else None
 
 

@@ -31,7 +31,7 @@ from schema.models import Blob, Period, Return
 from schema.period_forms import agency_form
 from schema.periods import get_period, period_of
 from schema.receipts import Receipt, receipt_of
-from schema.roster_store import current_roster
+from schema.roster_store import roster_naming, roster_of_period
 from schema.withdrawal import withdraw_return
 
 router = APIRouter(include_in_schema=False)
@@ -56,15 +56,17 @@ def _today() -> date:
 
 
 def _agency_name(session: Session, viewer: Viewer) -> str:
-    agency = current_roster(session).agency(viewer.agency_id or "")
+    agency = roster_naming(session, viewer.agency_id or "").agency(viewer.agency_id or "")
     return agency.name if agency else viewer.login
 
 
 def _home(session: Session, viewer: Viewer) -> tuple[str, list[PeriodCard]]:
-    roster = current_roster(session)
     today = _today()
     cards = []
     for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id)):
+        roster = roster_of_period(session, row)
+        if roster.agency(viewer.agency_id or "") is None:
+            continue  # a period of a roster the agency is not in (before or after a reform)
         (standing,) = period_completeness(session, roster, row, today, agency_id=viewer.agency_id)
         cards.append(
             PeriodCard(
@@ -98,7 +100,7 @@ async def download_form(period: str, database: Database, viewer: AgencyViewer) -
 
 
 def _submit(session: Session, data: bytes, filename: str | None, viewer: Viewer, ip: str | None) -> Receipt:
-    roster = current_roster(session)
+    roster = roster_naming(session, viewer.agency_id or "")  # the intake checks against the period's own
     return submit_return(
         session,
         roster,
@@ -135,8 +137,9 @@ class OnlineForm:
 
 
 def _online_form(session: Session, viewer: Viewer, period_id: str) -> tuple[str, OnlineForm]:
-    roster = current_roster(session)
     row = get_period(session, period_id)
+    roster = roster_of_period(session, row)
+    roster.require_agency(viewer.agency_id or "")
     latest = session.scalars(
         select(Return)
         .where(

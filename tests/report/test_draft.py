@@ -31,7 +31,7 @@ def samples() -> SampleSet:
 
 
 def draft(session: Session, roster: Roster, path: Path, period: str = "2023-H1") -> Path:
-    return render_draft(build_context(load_period_returns(session, roster, period), REPORT_DATE), path)
+    return render_draft(build_context(load_period_returns(session, period), REPORT_DATE), path)
 
 
 def without(samples: SampleSet, *agencies: str) -> SampleSet:
@@ -227,7 +227,7 @@ def test_same_period_last_year_is_compared(loaded: Session, roster: Roster, samp
 
 def test_every_figure_is_traced_to_its_return_and_cell(loaded: Session, roster: Roster, samples: SampleSet) -> None:
     receipts = {r.agency: r for r in submit_samples(loaded, roster, samples, "test")}
-    context = build_context(load_period_returns(loaded, roster, "2023-H1"), REPORT_DATE)
+    context = build_context(load_period_returns(loaded, "2023-H1"), REPORT_DATE)
     damage = next(g for g in context.groups if g.id == "police").figures.fraud_damage
     (source,) = damage.sources
     assert (source.agency_id, source.return_id, source.version) == ("police", receipts["police"].id, 1)

@@ -23,7 +23,7 @@ from schema.backfill import Backfill
 from schema.intake import submit_return
 from schema.models import Agency
 from schema.receipts import Receipt
-from schema.roster_store import current_roster
+from schema.roster_store import roster_naming
 
 router = APIRouter()
 
@@ -68,7 +68,7 @@ def _enter(
         raise unknown_agency(session, agency_id)
     return submit_return(
         session,
-        current_roster(session),
+        roster_naming(session, agency_id),
         data,
         channel="portal",
         actor=viewer.actor,

@@ -24,7 +24,7 @@ from schema.completeness import AgencyState, period_completeness
 from schema.mail_log import MailFailure, mail_failures
 from schema.models import Consolidation, Period
 from schema.periods import get_period, period_of, set_period_state
-from schema.roster_store import current_roster
+from schema.roster_store import roster_of_period
 from schema.unseen import UnassignedUpload, UnfinishedUpload, unassigned_uploads, unfinished_uploads
 
 router = APIRouter()
@@ -56,7 +56,7 @@ def _counts(rows: list[AgencyState]) -> dict[str, int]:
 
 def _board(session: Session, period_id: str, group: str) -> Board:
     row = get_period(session, period_id)
-    roster = current_roster(session)
+    roster = roster_of_period(session, row)
     if group and group not in {g.id for g in roster.groups}:
         raise UserError(
             "group_not_found", f"Không có nhóm đơn vị «{shorten(group)}» trong danh sách.", status=404, field="group"

@@ -22,7 +22,7 @@ from schema.accounts import Viewer
 from schema.completeness import period_completeness
 from schema.models import Period
 from schema.periods import open_period, period_of
-from schema.roster_store import current_roster
+from schema.roster_store import roster_of_period
 
 router = APIRouter()
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -43,10 +43,9 @@ class PeriodLine:
 
 
 def _periods(session: Session) -> list[PeriodLine]:
-    roster = current_roster(session)
     lines = []
     for row in session.scalars(select(Period).order_by(Period.window_end.desc(), Period.id)):
-        states = period_completeness(session, roster, row)
+        states = period_completeness(session, roster_of_period(session, row), row)
         lines.append(
             PeriodLine(
                 id=row.id,

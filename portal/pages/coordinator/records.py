@@ -19,7 +19,7 @@ from schema.history import HistoryEntry, account_history, agency_history
 from schema.models import Agency, Period, Return
 from schema.periods import get_period
 from schema.receipts import Receipt, receipt_of
-from schema.roster_store import current_roster
+from schema.roster_store import current_roster, roster_naming
 
 router = APIRouter()
 
@@ -77,7 +77,7 @@ def _record(session: Session, agency_id: str, period_text: str) -> AgencyRecord:
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise unknown_agency(session, agency_id)
-    roster = current_roster(session)
+    roster = roster_naming(session, agency.id)  # the group title of the newest roster naming it
     group = next((g for g in roster.groups if g.id == agency.group_id), None)
     periods = list(session.scalars(select(Period.id).order_by(Period.window_end.desc(), Period.id)))
     if period_text:
