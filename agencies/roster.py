@@ -99,8 +99,8 @@ class Coordinator(BaseModel):
     short_name: str
     document_code: str = Field(description="type and body code after the number: BC-STTTT")
     place: str = Field(description="place in the date line")
-    signer_title: str
-    signer_name: str
+    signer_title: str = Field("GIÁM ĐỐC", description="the signer's title above the signature")
+    signer_name: str = Field("", description="the signer's name under the signature; empty: left for the clerk")
     recipients: list[str] = Field(default_factory=list, description="the 'Nơi nhận' list before «Lưu: VT»")
 
 

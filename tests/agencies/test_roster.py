@@ -143,3 +143,26 @@ def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:
     path.write_text("id: x\ngroups: [\n  - oops: {\n", encoding="utf-8")
     with pytest.raises(RosterError, match=r"roster\.yaml, dòng \d+"):
         load_roster(path)
+
+
+def test_the_reports_sentences_signer_and_recipients_have_defaults(tmp_path) -> None:
+    """A roster that says nothing of them: the department's name is its agency's, the signer a Director whose name
+    the clerk writes, no recipients but the archive, no regulation cited, the default topic."""
+    import shutil
+
+    source = Path(__file__).parents[1] / "data" / "son-nguyen"
+    shutil.copytree(source, tmp_path / "r")
+    path = tmp_path / "r" / "roster.yaml"
+    text = path.read_text(encoding="utf-8")
+    for key in ("  full_name:", "  signer_title:", "  signer_name:", "  legal_basis:", "  topic:"):
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(key)) + "\n"
+    text = text.replace("  recipients:\n    - UBND tỉnh (để báo cáo)\n    - Công an tỉnh\n    - Lãnh đạo Sở\n", "")
+    path.write_text(text, encoding="utf-8")
+    roster = load_roster(path)
+    assert roster.department == "Sở Khoa học và Công nghệ tỉnh Sơn Nguyên"
+    assert (roster.coordinator.signer_title, roster.coordinator.signer_name) == ("GIÁM ĐỐC", "")
+    assert roster.coordinator.recipients == [] and roster.regulation is None and roster.report.legal_basis is None
+    assert roster.report.topic.startswith("công tác phối hợp phòng, chống tội phạm")
+    from report.trial import check_wording
+
+    check_wording(roster)  # and a draft can be written with them
