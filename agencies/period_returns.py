@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from agencies.calendar import Period
+from agencies.errors import UserError
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
 
@@ -62,3 +63,16 @@ class PeriodReturns:
     late: list[str] = field(default_factory=list)  # agency ids that sent after their deadline
     previous: list[ReturnRecord] | None = None  # same period of the previous year, when it was collected
     previous_roster: Roster | None = None  # the roster last year's period was collected with; None: `roster`
+
+
+class NothingToConsolidate(UserError):
+    """A period with no valid return: a draft of it would be all blanks."""
+
+    def __init__(self, period: str, expected: int) -> None:
+        super().__init__(
+            "nothing_to_consolidate",
+            f"Kỳ {period} chưa có báo cáo hợp lệ nào trong {expected} đơn vị phải báo cáo: chưa thể tổng hợp. "
+            f"Xem tình hình gửi báo cáo bằng «phoihop status {period}».",
+            status=409,
+            field="period",
+        )

@@ -9,9 +9,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from agencies.period_returns import NothingToConsolidate
+from agencies.states import AgencyStanding
 from phoihop.cli.context import AppContext, app_context, console, fail, parse_day
 from phoihop.cli.output import out_dir
+from report.templating import render
+from schema.completeness import period_completeness
 from schema.periods import get_period
+from schema.roster_store import roster_of_period
 
 
 def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None) -> Path:
@@ -34,9 +39,15 @@ def consolidate(
     app = app_context(ctx)
     day = parse_day(report_date)
     with app.session() as session:
-        period_id = get_period(session, period).id
-    draft = _run_flow(app, period_id, out_dir(out), day)
-    console.print(f"Đã lập dự thảo báo cáo kỳ {period_id}: {escape(str(draft))}")
+        row = get_period(session, period)
+        states = period_completeness(session, roster_of_period(session, row), row)
+    accepted = [s for s in states if s.state == AgencyStanding.ACCEPTED]
+    if not accepted:  # before Prefect is even started: nothing to draft from
+        raise NothingToConsolidate(row.id, len(states))
+    if len(accepted) < len(states):
+        typer.echo(render("consolidation/incomplete.txt.j2", period=row.id, states=states), nl=False)
+    draft = _run_flow(app, row.id, out_dir(out), day)
+    console.print(f"Đã lập dự thảo báo cáo kỳ {row.id}: {escape(str(draft))}")
 
 
 def demo(
