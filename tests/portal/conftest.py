@@ -6,8 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
+from schema.accounts import issue_password
 from tests.factories import ready_database
 from tests.live_server import LiveServer, live_server
 from tests.portal.browser import chromium  # noqa: F401 — the browser fixture of the portal's tests
@@ -43,6 +45,19 @@ def people(api_url: str) -> Iterator[Callable[[], PortalUser]]:
     yield new
     for user in made:
         user.close()
+
+
+@pytest.fixture
+def signed_in(people: Callable[[], PortalUser], loaded: Session) -> Callable[[str | None], PortalUser]:
+    """A browser signed in as the agency (None: the coordinator), with a password issued for it."""
+
+    def sign_in(agency: str | None) -> PortalUser:
+        user = people()
+        password = issue_password(loaded, "test", agency)
+        assert user.sign_in(agency or "coordinator", password).status_code == 303
+        return user
+
+    return sign_in
 
 
 @dataclass(frozen=True)

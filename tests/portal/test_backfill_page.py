@@ -12,24 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
-from schema.accounts import issue_password
 from schema.models import AuditEntry, ReceiptMail, Return
 from tests.factories import POLICE_FIGURES, filled_form
 from tests.portal.portal_user import PortalUser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGENCY_PAGE = "/coordinator/agencies/police?period=2023-H1"
-
-
-@pytest.fixture
-def signed_in(people: Callable[[], PortalUser], loaded: Session) -> Callable[[str | None], PortalUser]:
-    def sign_in(agency: str | None) -> PortalUser:
-        user = people()
-        password = issue_password(loaded, "test", agency)
-        assert user.sign_in(agency or "coordinator", password).status_code == 303
-        return user
-
-    return sign_in
 
 
 def enter(user: PortalUser, roster: Roster, token_page: str, received_at: str, via: str = "paper"):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
-from schema.accounts import issue_password
 from schema.mail_delivery import Mailer
 from schema.models import AuditEntry, Consolidation, Period
 from tests.factories import POLICE_FIGURES, filled_form, left_by_a_killed_run
@@ -21,19 +20,6 @@ from tests.smtp_server import settings_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD = "/coordinator/periods/2023-H1"
-
-
-@pytest.fixture
-def signed_in(people: Callable[[], PortalUser], loaded: Session) -> Callable[[str | None], PortalUser]:
-    """A browser signed in as the agency (None: the coordinator), with a password issued for it."""
-
-    def sign_in(agency: str | None) -> PortalUser:
-        user = people()
-        password = issue_password(loaded, "test", agency)
-        assert user.sign_in(agency or "coordinator", password).status_code == 303
-        return user
-
-    return sign_in
 
 
 @pytest.fixture
