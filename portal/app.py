@@ -18,7 +18,7 @@ from portal.body_limit import BodyLimit
 from portal.errors import answer, install_error_handlers
 from portal.gate import DatabaseGate
 from portal.pages import agency, coordinator, sign_in
-from portal.receipt_mail import MailDesk
+from portal.receipt_mail import MAIL_GATE_WAIT, MailDesk
 from schema.database import make_engine
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
@@ -80,7 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_after=settings.api_retry_after,
         unavailable=unavailable,
     )
-    app.state.mail_desk = MailDesk(settings)  # the receipt mails, on a connection of their own
+    # The receipt mails keep to a connection of their own, one call at a time, never in front of an upload.
+    mail_engine = make_engine(settings.resolved_database_url, pool_size=1, max_overflow=0) if engine else None
+    mail_gate = DatabaseGate(mail_engine, 1, MAIL_GATE_WAIT, settings.api_retry_after, unavailable=unavailable)
+    app.state.mail_desk = MailDesk(mail_gate, settings)
     app.add_middleware(BodyLimit, answer=answer)
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")

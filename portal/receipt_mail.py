@@ -11,59 +11,43 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-import anyio
-from anyio.to_thread import run_sync
 from fastapi import BackgroundTasks, Depends, Request
-from sqlalchemy import Engine
 
 from flows.receipt_sending import claim_receipt, receipt_mails_of, settle_receipt
-from schema.database import make_engine, make_session_factory
+from portal.gate import DatabaseGate
 from schema.faults import fault_of
 from schema.mail_delivery import Mailer
 from schema.settings import Settings
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+MAIL_GATE_WAIT = 600  # seconds a mail waits its turn at its gate: no user waits on it; past that it waits for the flow
 
 
 class MailDesk:
-    """One connection and one thread for the mails' bookkeeping; made on first use, closed with the app."""
+    """The mails' own database gate (one connection, one call at a time) and their sender, for the app's life."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, gate: DatabaseGate, settings: Settings) -> None:
+        self.gate = gate
         self.settings = settings
         self.mailer = Mailer(settings)  # one per process: its send-rate limit holds across requests
-        self._engine: Engine | None = None
-        self._turns: anyio.CapacityLimiter | None = None
-
-    async def run(self, work: Callable[..., T], *args: Any) -> T:
-        if self._turns is None:
-            self._turns = anyio.CapacityLimiter(1)
-        return await run_sync(self._in_session, work, args, limiter=self._turns)
-
-    def _in_session(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        if self._engine is None:
-            self._engine = make_engine(self.settings.resolved_database_url, pool_size=1, max_overflow=0)
-        with make_session_factory(self._engine)() as session:
-            return work(session, *args)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        if self.gate.engine is not None:
+            self.gate.engine.dispose()
 
     async def send_receipt_mails(self, return_id: int) -> None:
         token = f"portal-{uuid.uuid4()}"
         try:
-            for row_id in await self.run(receipt_mails_of, [return_id]):
-                claimed = await self.run(claim_receipt, row_id, token, self.settings.public_url)
+            for row_id in await self.gate.run(receipt_mails_of, [return_id]):
+                claimed = await self.gate.run(claim_receipt, row_id, token, self.settings.public_url)
                 if claimed is None:
                     continue
                 delivery = await self.mailer.send(claimed.message)
-                await self.run(settle_receipt, row_id, token, delivery)
+                await self.gate.run(settle_receipt, row_id, token, delivery)
         except Exception as exc:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
             fault = fault_of(exc)
             if fault is None:
