@@ -37,6 +37,11 @@ class MailResult:
     detail: str = ""
     saved: Path | None = None  # the .eml file, when no mail server is configured
 
+    @classmethod
+    def of(cls, agency: str, what: str, kind: str, state: MailState, delivery: Delivery) -> MailResult:
+        """The result of one mail from its settled state and what the mail system answered."""
+        return cls(agency, what, kind, delivery.recipients, state, delivery.refused, delivery.detail, delivery.path)
+
 
 def unsendable(error: Exception, recipients: list[str]) -> Delivery:
     """A mail that could not even be written: recorded as refused (shown to the coordinator), never retried."""

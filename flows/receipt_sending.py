@@ -102,16 +102,5 @@ async def deliver_receipts(
         delivery = await mailer.send(claimed.message)
         with sessions() as session:
             state = settle_receipt(session, row_id, token, delivery)
-        results.append(
-            MailResult(
-                claimed.agency,
-                f"receipt-{row_id}",
-                "receipt",
-                claimed.recipients,
-                state,
-                delivery.refused,
-                delivery.detail,
-                delivery.path,
-            )
-        )
+        results.append(MailResult.of(claimed.agency, f"receipt-{row_id}", "receipt", state, delivery))
     return results

@@ -84,15 +84,8 @@ async def send_reminders(
         with sessions() as session:
             state = settle(session, ReminderLog, row_id, token, delivery)
         results.append(
-            MailResult(
-                decision.agency,
-                decision.step or "",
-                decision.kind.value if decision.kind else "",
-                decision.recipients,
-                state,
-                delivery.refused,
-                delivery.detail,
-                delivery.path,
+            MailResult.of(
+                decision.agency, decision.step or "", decision.kind.value if decision.kind else "", state, delivery
             )
         )
     return ReminderRun(period.id, today, decisions, results)
