@@ -12,15 +12,25 @@ from datetime import date, datetime
 from pathlib import Path
 
 from prefect import Flow, flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 
 from agencies.calendar import REPORTING_TZ
-from agencies.period_returns import PeriodReturns
+from agencies.period_returns import NothingToConsolidate, PeriodReturns
 from agencies.states import AgencyStanding
 from report.context import ReportContext, build_context
 from report.draft import render_draft
+from report.templating import render
+from report.versions import (
+    DraftChanges,
+    DraftVersion,
+    changes_of,
+    claim_version,
+    release_version,
+    summarise,
+    write_summary,
+)
 from schema.consolidations import STOPPED, failure_message, mark_completed, mark_failed, mark_running
 from schema.database import configured_session
 from schema.snapshot import load_period_returns
@@ -65,9 +75,28 @@ def merge_returns(data: PeriodReturns, report_date: date) -> ReportContext:
 
 
 @task(cache_policy=NO_CACHE)
-def draft_report(context: ReportContext, out_dir: Path) -> Path:
-    """Render the Word draft."""
-    return render_draft(context, out_dir / f"bao-cao-{context.period_id}.docx")
+def draft_report(context: ReportContext, out_dir: Path) -> DraftVersion:
+    """Render the Word draft as the period's next numbered version; the earlier ones are kept."""
+    version = claim_version(out_dir, context.period_id)
+    try:
+        render_draft(context, version.docx)
+    except BaseException:
+        release_version(version)
+        raise
+    return version
+
+
+@task(cache_policy=NO_CACHE)
+def record_version(context: ReportContext, data: PeriodReturns, version: DraftVersion) -> DraftChanges:
+    """Keep what this version was written from (marking it complete); publish what changed since the last one."""
+    write_summary(version, summarise(context, data, version.number))
+    changes = changes_of(version)
+    create_markdown_artifact(
+        key=f"draft-changes-{data.period.id.lower()}",
+        markdown=render("consolidation/changes.txt.j2", changes=changes),
+        description=f"Dự thảo kỳ {data.period.id}, phiên bản {version.number}: thay đổi so với phiên bản trước",
+    )
+    return changes
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
@@ -103,16 +132,19 @@ def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
     """The flow's steps: returns in, completeness published, merged, drafted, linked."""
     data = load_returns(period)
     publish_completeness(data)
+    if not data.returns:  # a draft of blanks helps nobody; the Prefect UI and the portal get the reason too
+        raise NothingToConsolidate(data.period.id, len(data.roster.agencies()))
     context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
-    draft = draft_report(context, out_dir)
+    version = draft_report(context, out_dir)
+    record_version(context, data, version)
     create_link_artifact(
         key=f"draft-{data.period.id.lower()}",
-        link=draft.resolve().as_uri(),
-        link_text=draft.name,
-        description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}",
+        link=version.docx.resolve().as_uri(),
+        link_text=version.docx.name,
+        description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}, phiên bản {version.number} (bản mới nhất)",
     )
-    get_run_logger().info("draft written to %s", draft)
-    return draft
+    get_run_logger().info("draft version %d written to %s", version.number, version.docx)
+    return version.docx
 
 
 @flow(name="consolidate", on_crashed=[record_stop], on_cancellation=[record_stop])

@@ -61,7 +61,7 @@ async def start_consolidation(app: FastAPI, period_id: str, actor: str, ip: str 
     """
     gate, settings = _gate(app), _settings(app)
     row = await gate.run(request_consolidation, period_id, actor, ip)
-    out_dir = (settings.data_dir / "drafts" / row.period_id / str(row.id)).resolve()
+    out_dir = (settings.data_dir / "drafts" / row.period_id).resolve()  # numbered versions, side by side
     parameters = {"period": row.period_id, "out_dir": str(out_dir), "consolidation_id": row.id}
     try:
         runs = await _runs()

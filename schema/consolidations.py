@@ -15,10 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
-from agencies.states import ConsolidationState
+from agencies.period_returns import NothingToConsolidate
+from agencies.states import AgencyStanding, ConsolidationState
+from schema.completeness import AgencyState, period_completeness
 from schema.faults import fault_of, os_reason
-from schema.models import AuditEntry, Consolidation, utc_now
+from schema.models import AuditEntry, Consolidation, Period, utc_now
 from schema.periods import get_period
+from schema.roster_store import roster_of_period
 
 UNFINISHED = (ConsolidationState.SCHEDULED, ConsolidationState.RUNNING)
 
@@ -74,9 +77,24 @@ def _draft_of(row: Consolidation) -> Path | None:
     return path if path.is_file() else None
 
 
+def consolidation_states(session: Session, period: Period) -> list[AgencyState]:
+    """Where every agency of the period stands, when at least one has a valid return to draft from.
+
+    None has: `nothing_to_consolidate` (409), before anything is kept or started.
+    """
+    states = period_completeness(session, roster_of_period(session, period), period)
+    if not any(s.state == AgencyStanding.ACCEPTED for s in states):
+        raise NothingToConsolidate(period.id, len(states))
+    return states
+
+
 def request_consolidation(session: Session, period_id: str, actor: str, ip: str | None = None) -> Consolidation:
-    """A new consolidation of an open or closed period, `scheduled`; who asked and from where go to the audit log."""
+    """A new consolidation of an open or closed period, `scheduled`; who asked and from where go to the audit log.
+
+    A period with no valid return is refused (`nothing_to_consolidate`, 409) before anything is kept or started.
+    """
     period = get_period(session, period_id)
+    consolidation_states(session, period)
     row = Consolidation(period_id=period.id, requested_by=actor, state=ConsolidationState.SCHEDULED)
     session.add(row)
     session.flush()

@@ -89,6 +89,18 @@ def loaded(session: Session, roster: Roster) -> Session:
 
 
 @pytest.fixture
+def consolidable(loaded: Session, roster: Roster) -> Session:
+    """`loaded`, with the police's return accepted: a period a consolidation can draft from."""
+    from schema.intake import submit_return
+    from tests.factories import POLICE_FIGURES, filled_form
+
+    data = filled_form(roster, "police", figures=POLICE_FIGURES)
+    receipt = submit_return(loaded, roster, data, channel="cli", actor="test", agency_id="police")
+    assert receipt.accepted, receipt
+    return loaded
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 

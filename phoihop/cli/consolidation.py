@@ -9,14 +9,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from agencies.period_returns import NothingToConsolidate
 from agencies.states import AgencyStanding
 from phoihop.cli.context import AppContext, app_context, console, fail, parse_day
 from phoihop.cli.output import out_dir
 from report.templating import render
-from schema.completeness import period_completeness
+from report.versions import changes_of, version_of
+from schema.consolidations import consolidation_states
 from schema.periods import get_period
-from schema.roster_store import roster_of_period
 
 
 def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None) -> Path:
@@ -35,19 +34,23 @@ def consolidate(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi dự thảo.")] = Path("out"),
     report_date: Annotated[str | None, typer.Option("--date", help="Ngày ghi trên báo cáo (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx)."""
+    """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx).
+
+    Mỗi lần chạy ghi một phiên bản mới (bao-cao-KỲ-vN.docx), giữ nguyên các phiên bản trước, và cho biết số liệu
+    nào đã thay đổi so với phiên bản trước."""
     app = app_context(ctx)
     day = parse_day(report_date)
     with app.session() as session:
         row = get_period(session, period)
-        states = period_completeness(session, roster_of_period(session, row), row)
-    accepted = [s for s in states if s.state == AgencyStanding.ACCEPTED]
-    if not accepted:  # before Prefect is even started: nothing to draft from
-        raise NothingToConsolidate(row.id, len(states))
-    if len(accepted) < len(states):
+        states = consolidation_states(session, row)  # refused here, before Prefect is even started
+    if any(s.state != AgencyStanding.ACCEPTED for s in states):
         typer.echo(render("consolidation/incomplete.txt.j2", period=row.id, states=states), nl=False)
     draft = _run_flow(app, row.id, out_dir(out), day)
-    console.print(f"Đã lập dự thảo báo cáo kỳ {row.id}: {escape(str(draft))}")
+    version = version_of(draft)
+    console.print(
+        f"Đã lập dự thảo báo cáo kỳ {row.id}, phiên bản {version.number} (bản mới nhất): {escape(str(draft))}"
+    )
+    typer.echo(render("consolidation/changes.txt.j2", changes=changes_of(version)), nl=False)
 
 
 def demo(

@@ -27,7 +27,11 @@ PeriodId = Annotated[str, Path(description="mã kỳ báo cáo, ví dụ 2023-H1
     response_model=ConsolidationView,
     responses={
         202: {"description": "started: follow it at GET /api/v1/consolidations/{id}"},
-        **documented(401, 403, 404, 422, 503),
+        **documented(401, 403, 404, 409, 422, 503),
+        409: {
+            "model": ErrorOut,
+            "description": "`nothing_to_consolidate`: no agency has a valid return for the period; nothing is started.",
+        },
         503: {
             "model": ErrorOut,
             "description": "`flows_not_running`: no Prefect, or no runner serving the flows (start `phoihop serve`); "
@@ -38,8 +42,8 @@ PeriodId = Annotated[str, Path(description="mã kỳ báo cáo, ví dụ 2023-H1
 async def consolidate(period: PeriodId, request: Request, principal: Coordinator, ip: ClientIp) -> ConsolidationView:
     """Tổng hợp kỳ báo cáo: chạy luồng «consolidate» để lập dự thảo (chỉ cơ quan tổng hợp).
 
-    Trả về ngay lượt tổng hợp ở trạng thái «scheduled»; 503 `flows_not_running` khi phần chạy
-    luồng (Prefect, `phoihop serve`) chưa chạy.
+    Trả về ngay lượt tổng hợp ở trạng thái «scheduled»; 409 `nothing_to_consolidate` khi chưa đơn vị nào có
+    báo cáo hợp lệ; 503 `flows_not_running` khi phần chạy luồng (Prefect, `phoihop serve`) chưa chạy.
     """
     return await start_consolidation(request.app, parse_period(period).id, principal.actor, ip)
 

@@ -61,7 +61,7 @@ def test_a_custom_period_runs_the_whole_cycle(
 
     said = run("consolidate", "2023-CD1", "--out", str(tmp_path / "out"), PREFECT_API_URL=prefect_api)
     assert "Đã lập dự thảo báo cáo kỳ 2023-CD1" in said
-    text = paragraphs(tmp_path / "out" / "bao-cao-2023-CD1.docx")
+    text = paragraphs(tmp_path / "out" / "bao-cao-2023-CD1-v1.docx")
     subject = next(p for p in text if p.startswith("Kết quả công tác phối hợp"))
     assert subject.endswith(f"thông tin và truyền thông {LABEL}")
     assert any(f"trong lĩnh vực thông tin và truyền thông {LABEL} thuộc phạm vi" in p for p in text)

@@ -89,7 +89,7 @@ def test_the_communes_are_compared_with_the_districts_they_replaced(
         both, "--db", database_url, "consolidate", "2025-H2", "--out", str(out), PREFECT_API_URL=prefect_api
     )
     assert result.returncode == 0, result.stderr
-    draft = out / "bao-cao-2025-H2.docx"
+    draft = out / "bao-cao-2025-H2-v1.docx"
     communes = section(draft, "2.5. UBND các xã, phường")
     assert "Phát hiện 08 vụ việc vi phạm trong lĩnh vực thông tin và truyền thông" in communes
     assert "(tăng 03 vụ so với cùng kỳ năm 2024)" in communes, "last year's two districts: 05 vụ"

@@ -9,6 +9,7 @@ it again: the schedules are resumed and a consolidation drafts from returns kept
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import sqlite3
@@ -121,9 +122,9 @@ def serving(tmp_path_factory: pytest.TempPathFactory, roster: Roster) -> Iterato
             serving.stop()
 
 
-def upload(serving: Serving, roster: Roster, agency: str, figures: dict) -> None:
+def upload(serving: Serving, roster: Roster, agency: str, figures: dict, period: str = "2023-H1") -> None:
     with serving.http(agency) as http:
-        data = filled_form(roster, agency, figures=figures)
+        data = filled_form(roster, agency, period, figures=figures)
         response = http.post("/api/v1/returns", files={"file": (f"{agency}.xlsx", data, XLSX)})
     assert response.status_code == 201, response.text
 
@@ -155,7 +156,9 @@ def downloaded_draft(serving: Serving, done: dict) -> Path:
     with serving.http("coordinator") as http:
         response = http.get(f"/api/v1/periods/{done['period']}/draft")
     assert response.status_code == 200
-    kept = serving.data_dir / "drafts" / done["period"] / str(done["id"]) / f"bao-cao-{done['period']}.docx"
+    name = re.search(r'filename="([^"]+)"', response.headers["content-disposition"]).group(1)
+    assert re.fullmatch(rf"bao-cao-{done['period']}-v\d+\.docx", name), "the version is in the downloaded name"
+    kept = serving.data_dir / "drafts" / done["period"] / name  # versions side by side, never overwritten
     assert kept.read_bytes() == response.content
     draft = serving.data_dir.parent / f"downloaded-{done['id']}.docx"
     draft.write_bytes(response.content)
@@ -231,7 +234,8 @@ def test_a_consolidation_asked_through_the_api_drafts_from_the_uploaded_returns(
     assert "Phát hiện 05 vụ việc vi phạm" in districts and "UBND thị xã Mỹ Hào: 03 vụ" in districts
 
 
-def test_the_coordinator_consolidates_from_the_board_and_downloads_the_draft(serving: Serving) -> None:
+def test_the_coordinator_consolidates_from_the_board_and_downloads_the_draft(serving: Serving, roster: Roster) -> None:
+    upload(serving, roster, "police", POLICE_FIGURES)  # something to draft from, whatever ran before
     coordinator = PortalUser(serving.portal)
     try:
         assert coordinator.sign_in("coordinator", serving.tokens["coordinator password"]).status_code == 303
@@ -291,7 +295,7 @@ def test_the_coordinator_in_a_browser_follows_the_board_reopens_consolidates_and
                 page.get_by_role("link", name="Tải bản dự thảo báo cáo (.docx)").click()
             draft = tmp_path / download.value.suggested_filename
             download.value.save_as(draft)
-            assert draft.name == "bao-cao-2023-H1.docx"
+            assert re.fullmatch(r"bao-cao-2023-H1-v\d+\.docx", draft.name), "a numbered version of the draft"
             assert "UBND huyện Văn Lâm: 01 vụ" in section(draft, "2.5.")  # the return sent while the board was open
 
             page.goto("/coordinator/agencies/district-van-lam?period=2023-H1")
@@ -303,11 +307,12 @@ def test_the_coordinator_in_a_browser_follows_the_board_reopens_consolidates_and
             context.close()
 
 
-def test_a_consolidation_that_fails_ends_failed_with_a_vietnamese_message(serving: Serving) -> None:
+def test_a_consolidation_that_fails_ends_failed_with_a_vietnamese_message(serving: Serving, roster: Roster) -> None:
     engine = make_engine(serving.database_url)
     with make_session_factory(engine)() as session:
         open_period(session, "2022-H2", "test")
     engine.dispose()
+    upload(serving, roster, "police", POLICE_FIGURES, "2022-H2")
     (serving.data_dir / "drafts").mkdir(exist_ok=True)
     (serving.data_dir / "drafts" / "2022-H2").write_text("a file where the period's drafts folder should be")
 

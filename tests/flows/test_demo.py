@@ -17,7 +17,7 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "Đã nhận 25 báo cáo mẫu" in result.output
     assert len(list((tmp_path / "returns").glob("2023-H1_*.xlsx"))) == 25, "the officers' filled forms are kept"
-    draft = tmp_path / "bao-cao-2023-H1.docx"
+    draft = tmp_path / "bao-cao-2023-H1-v1.docx"
     assert str(draft) in result.output.replace("\n", "")
     assert receipts_saved(tmp_path) == {
         a.id: "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1" for a in load_roster().agencies()
@@ -57,7 +57,7 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
         catch_exceptions=False,
     )
     assert rerun.exit_code == 0, rerun.output
-    assert "ngày 06 tháng 7 năm 2023" in table_text(tmp_path / "lai" / "bao-cao-2023-H1.docx", 0)
+    assert "ngày 06 tháng 7 năm 2023" in table_text(tmp_path / "lai" / "bao-cao-2023-H1-v1.docx", 0)
 
     again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)], catch_exceptions=False)
     assert again.exit_code == 0 and "Đã nhận 25 báo cáo mẫu" in again.output, "re-running starts from a fresh database"

@@ -76,7 +76,7 @@ def test_reading_a_consolidation_notes_a_run_that_ended_without_its_draft(
     api_url: str,
     unserved_deployment: str,
     flow_database: str,
-    loaded: Session,
+    consolidable: Session,
     tmp_path: Path,
     ended: str,
     expected: str,
@@ -87,24 +87,24 @@ def test_reading_a_consolidation_notes_a_run_that_ended_without_its_draft(
 
     from portal.consolidation import read_consolidation
 
-    row = request_consolidation(loaded, "2023-H1", "api:coordinator")
+    row = request_consolidation(consolidable, "2023-H1", "api:coordinator")
 
     async def scenario() -> str:
         async with get_client() as client:
             run = await client.create_flow_run_from_deployment(
                 unserved_deployment, parameters={"period": "2023-H1"}, state=State(type=StateType[ended.upper()])
             )
-        attach_flow_run(loaded, row.id, str(run.id))
+        attach_flow_run(consolidable, row.id, str(run.id))
         with portal(flow_database, api_url, tmp_path) as app:
             return (await read_consolidation(app, row.id)).state
 
     assert asyncio.run(scenario()) == expected
-    loaded.expire_all()
-    assert consolidation_view(loaded, row.id).message == message
+    consolidable.expire_all()
+    assert consolidation_view(consolidable, row.id).message == message
 
 
 def test_without_prefect_a_request_fails_at_once_and_leaves_no_row_scheduled(
-    flow_database: str, loaded: Session, tmp_path: Path
+    flow_database: str, consolidable: Session, tmp_path: Path
 ) -> None:
     from portal.consolidation import read_consolidation, start_consolidation
 
@@ -112,13 +112,13 @@ def test_without_prefect_a_request_fails_at_once_and_leaves_no_row_scheduled(
         with pytest.raises(UserError) as caught:
             await start_consolidation(app, "2023-H1", "api:coordinator", "127.0.0.1")
         assert caught.value.code == "flows_not_running"
-        row = request_consolidation(loaded, "2023-H1", "api:coordinator")
-        attach_flow_run(loaded, row.id, "3f0f6a1e-0000-4000-8000-000000000000")
+        row = request_consolidation(consolidable, "2023-H1", "api:coordinator")
+        attach_flow_run(consolidable, row.id, "3f0f6a1e-0000-4000-8000-000000000000")
         assert (await read_consolidation(app, row.id)).state == "scheduled"  # shown as it is
 
     with portal(flow_database, None, tmp_path) as app:
         asyncio.run(scenario(app))
-    loaded.expire_all()
-    first = loaded.scalars(select(Consolidation).order_by(Consolidation.id)).first()
+    consolidable.expire_all()
+    first = consolidable.scalars(select(Consolidation).order_by(Consolidation.id)).first()
     assert (first.state, first.flow_run_id) == ("failed", None)
     assert first.message is not None and "phoihop serve" in first.message

@@ -22,7 +22,7 @@ def draft(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     assert "Đã nhận 11 báo cáo mẫu kỳ 2026-H1" in result.output
     assert "cong-an / " in result.output, "the demo's officer is one of this roster's agencies"
-    return out / "bao-cao-2026-H1.docx"
+    return out / "bao-cao-2026-H1-v1.docx"
 
 
 def test_part_one_follows_the_rosters_order_and_numbers_each_heading_once(draft: Path) -> None:

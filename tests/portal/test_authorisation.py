@@ -61,6 +61,11 @@ def own_return_first(world: World, role: str) -> None:
         assert world.send(ROLES[role], ROLES[role]).status_code == 201
 
 
+def a_return_in(world: World, role: str) -> None:
+    """Before a consolidation: the period has a valid return to draft from (the withdrawals above took theirs)."""
+    assert world.send(A, A).status_code == 201
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -100,6 +105,7 @@ TABLE = [
         P + "/{period}/consolidations",
         P + "/2023-H1/consolidations",
         (401, 403, 403, 503),
+        before=a_return_in,
         case="consolidating (this server runs no flows: flows_not_running)",
     ),
     Row(

@@ -27,14 +27,14 @@ def coordinator(loaded: Session) -> dict[str, str]:
 
 
 def test_without_prefect_it_is_503_flows_not_running_and_the_request_ends_failed(
-    http: httpx.Client, loaded: Session, coordinator: dict[str, str]
+    http: httpx.Client, consolidable: Session, coordinator: dict[str, str]
 ) -> None:
     response = http.post("/api/v1/periods/2023-h1/consolidations", headers=coordinator)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     body = response.json()
     assert body["code"] == "flows_not_running" and "«phoihop serve»" in body["message"]
 
-    row = loaded.scalars(select(Consolidation)).one()
+    row = consolidable.scalars(select(Consolidation)).one()
     assert (row.period_id, row.state, row.requested_by, row.flow_run_id) == (
         "2023-H1",
         "failed",
@@ -44,12 +44,12 @@ def test_without_prefect_it_is_503_flows_not_running_and_the_request_ends_failed
     assert row.message == body["message"] and row.finished_at is not None
     shown = http.get(f"/api/v1/consolidations/{row.id}", headers=coordinator).json()
     assert (shown["state"], shown["state_label"], shown["message"]) == ("failed", "Không thành công", body["message"])
-    audit = loaded.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
+    audit = consolidable.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
     assert (audit.actor, audit.ip) == ("api:coordinator", "127.0.0.1")
 
 
-def test_the_latest_completed_draft_is_downloaded(
-    http: httpx.Client, loaded: Session, coordinator: dict[str, str], tmp_path: Path
+def test_the_latest_completed_draft_is_downconsolidable(
+    http: httpx.Client, consolidable: Session, coordinator: dict[str, str], tmp_path: Path
 ) -> None:
     missing = http.get("/api/v1/periods/2023-H1/draft", headers=coordinator)
     assert missing.status_code == 404 and missing.json()["code"] == "draft_not_ready"
@@ -57,8 +57,8 @@ def test_the_latest_completed_draft_is_downloaded(
 
     draft = tmp_path / "bao-cao-2023-H1.docx"
     draft.write_bytes(b"PK\x03\x04 a docx")
-    row = request_consolidation(loaded, "2023-H1", "api:coordinator")
-    mark_completed(loaded, row.id, str(draft))
+    row = request_consolidation(consolidable, "2023-H1", "api:coordinator")
+    mark_completed(consolidable, row.id, str(draft))
     response = http.get("/api/v1/periods/2023-H1/draft", headers=coordinator)
     assert response.status_code == 200 and response.content == draft.read_bytes()
     assert response.headers["content-type"] == DOCX

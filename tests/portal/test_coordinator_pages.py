@@ -269,7 +269,7 @@ def row_of(html: str, login: str) -> str:
 
 
 def test_consolidating_from_the_board_opens_a_page_that_follows_the_work(
-    coordinator: PortalUser, loaded: Session
+    coordinator: PortalUser, consolidable: Session
 ) -> None:
     board = coordinator.get(BOARD)
     assert "Kỳ này chưa được tổng hợp lần nào" in board.text
@@ -280,16 +280,26 @@ def test_consolidating_from_the_board_opens_a_page_that_follows_the_work(
     # request ends failed, never left waiting. With the flows served: tests/cli/test_serve.py.
     started = coordinator.post(f"{BOARD}/consolidations", data={"csrf": form_token(board.text)})
     assert started.status_code == 503 and "«phoihop serve»" in started.text
-    (consolidation,) = loaded.scalars(select(Consolidation)).all()
+    (consolidation,) = consolidable.scalars(select(Consolidation)).all()
     assert (consolidation.state, consolidation.flow_run_id) == ("failed", None)
     page = coordinator.get(f"/coordinator/consolidations/{consolidation.id}")
     assert page.status_code == 200 and "Tổng hợp kỳ 2023-H1" in page.text
     assert re.search(r'data-consolidation="(\w+)"', page.text).group(1) == "failed"
     assert "data-refresh-seconds" not in page.text and "«phoihop serve»" in page.text
     assert f'href="/coordinator/consolidations/{consolidation.id}"' in coordinator.get(BOARD).text
-    entry = loaded.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
+    entry = consolidable.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
     assert (entry.actor, entry.ip, entry.period_id) == ("portal:coordinator", "127.0.0.1", "2023-H1")
     assert coordinator.get("/coordinator/consolidations/999999").status_code == 404
+
+
+def test_consolidating_a_period_with_no_valid_return_says_why_and_keeps_nothing(
+    coordinator: PortalUser, loaded: Session
+) -> None:
+    board = coordinator.get(BOARD)
+    refused = coordinator.post(f"{BOARD}/consolidations", data={"csrf": form_token(board.text)})
+    assert refused.status_code == 409
+    assert "Kỳ 2023-H1 chưa có báo cáo hợp lệ nào trong 25 đơn vị phải báo cáo: chưa thể tổng hợp." in refused.text
+    assert loaded.scalars(select(Consolidation)).all() == []
 
 
 PAGES = [

@@ -21,7 +21,7 @@ from schema.consolidations import (
     mark_running,
     request_consolidation,
 )
-from schema.models import AuditEntry
+from schema.models import AuditEntry, Consolidation
 
 
 def a_draft(folder: Path, name: str = "bao-cao-2023-H1.docx") -> Path:
@@ -31,9 +31,9 @@ def a_draft(folder: Path, name: str = "bao-cao-2023-H1.docx") -> Path:
     return path
 
 
-def test_a_request_is_scheduled_and_audited_with_who_and_where(loaded: Session) -> None:
-    row = request_consolidation(loaded, "2023-h1", "api:coordinator", "10.0.0.7")
-    view = consolidation_view(loaded, row.id)
+def test_a_request_is_scheduled_and_audited_with_who_and_where(consolidable: Session) -> None:
+    row = request_consolidation(consolidable, "2023-h1", "api:coordinator", "10.0.0.7")
+    view = consolidation_view(consolidable, row.id)
     assert (view.period, view.state, view.state_label) == ("2023-H1", ConsolidationState.SCHEDULED, "Đang chờ chạy")
     assert (view.requested_by, view.finished_at, view.draft_available, view.message) == (
         "api:coordinator",
@@ -41,7 +41,7 @@ def test_a_request_is_scheduled_and_audited_with_who_and_where(loaded: Session) 
         False,
         None,
     )
-    entry = loaded.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
+    entry = consolidable.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).one()
     assert (entry.actor, entry.ip, entry.period_id, entry.detail) == (
         "api:coordinator",
         "10.0.0.7",
@@ -59,27 +59,36 @@ def test_a_period_not_open_or_malformed_is_refused(loaded: Session, period: str,
     assert (caught.value.code, caught.value.status, caught.value.field) == (code, status, "period")
 
 
-def test_running_then_completed_with_its_draft(loaded: Session, tmp_path: Path) -> None:
-    row = request_consolidation(loaded, "2023-H1", "t")
-    assert attach_flow_run(loaded, row.id, "f3b3c7e2-0000-4000-8000-000000000001").flow_run_id is not None
-    assert mark_running(loaded, row.id).state == ConsolidationState.RUNNING
+def test_running_then_completed_with_its_draft(consolidable: Session, tmp_path: Path) -> None:
+    row = request_consolidation(consolidable, "2023-H1", "t")
+    assert attach_flow_run(consolidable, row.id, "f3b3c7e2-0000-4000-8000-000000000001").flow_run_id is not None
+    assert mark_running(consolidable, row.id).state == ConsolidationState.RUNNING
     draft = a_draft(tmp_path)
-    done = ConsolidationView.of(mark_completed(loaded, row.id, str(draft)))
+    done = ConsolidationView.of(mark_completed(consolidable, row.id, str(draft)))
     assert (done.state, done.state_label, done.draft_available) == ("completed", "Đã lập dự thảo", True)
     assert done.finished_at is not None and done.finished_at >= done.requested_at
-    assert latest_draft(loaded, "2023-H1") == draft
+    assert latest_draft(consolidable, "2023-H1") == draft
 
 
-def test_a_final_state_is_never_left(loaded: Session, tmp_path: Path) -> None:
-    row = request_consolidation(loaded, "2023-H1", "t")
-    failed = mark_failed(loaded, row.id, "Lượt tổng hợp bị dừng giữa chừng.")
-    assert mark_completed(loaded, row.id, str(a_draft(tmp_path))).state == ConsolidationState.FAILED
-    assert mark_running(loaded, row.id).state == ConsolidationState.FAILED
-    again = mark_failed(loaded, row.id, "another reason")
+def test_a_final_state_is_never_left(consolidable: Session, tmp_path: Path) -> None:
+    row = request_consolidation(consolidable, "2023-H1", "t")
+    failed = mark_failed(consolidable, row.id, "Lượt tổng hợp bị dừng giữa chừng.")
+    assert mark_completed(consolidable, row.id, str(a_draft(tmp_path))).state == ConsolidationState.FAILED
+    assert mark_running(consolidable, row.id).state == ConsolidationState.FAILED
+    again = mark_failed(consolidable, row.id, "another reason")
     assert (again.message, again.finished_at) == ("Lượt tổng hợp bị dừng giữa chừng.", failed.finished_at)
-    done = request_consolidation(loaded, "2023-H1", "t")
-    mark_completed(loaded, done.id, str(a_draft(tmp_path)))
-    assert mark_failed(loaded, done.id, "late").state == ConsolidationState.COMPLETED
+    done = request_consolidation(consolidable, "2023-H1", "t")
+    mark_completed(consolidable, done.id, str(a_draft(tmp_path)))
+    assert mark_failed(consolidable, done.id, "late").state == ConsolidationState.COMPLETED
+
+
+def test_a_period_with_no_valid_return_is_refused_and_nothing_is_kept(loaded: Session) -> None:
+    with pytest.raises(UserError) as caught:
+        request_consolidation(loaded, "2023-H1", "api:coordinator")
+    assert (caught.value.code, caught.value.status) == ("nothing_to_consolidate", 409)
+    assert "chưa có báo cáo hợp lệ nào trong 25 đơn vị" in caught.value.message
+    assert loaded.scalars(select(AuditEntry).where(AuditEntry.action == "consolidation_requested")).all() == []
+    assert loaded.scalars(select(Consolidation)).all() == []
 
 
 def test_an_unknown_consolidation_is_404(loaded: Session) -> None:
@@ -88,21 +97,21 @@ def test_an_unknown_consolidation_is_404(loaded: Session) -> None:
     assert (caught.value.code, caught.value.status) == ("consolidation_not_found", 404)
 
 
-def test_the_latest_completed_draft_that_still_exists(loaded: Session, tmp_path: Path) -> None:
+def test_the_latest_completed_draft_that_still_exists(consolidable: Session, tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
-        latest_draft(loaded, "2023-H1")
+        latest_draft(consolidable, "2023-H1")
     assert (caught.value.code, caught.value.status, caught.value.field) == ("draft_not_ready", 404, "period")
     assert "Chưa có bản dự thảo báo cáo tổng hợp kỳ 2023-H1" in caught.value.message
 
-    first, second, failed = (request_consolidation(loaded, "2023-H1", "t") for _ in range(3))
-    mark_completed(loaded, first.id, str(a_draft(tmp_path / "1")))
+    first, second, failed = (request_consolidation(consolidable, "2023-H1", "t") for _ in range(3))
+    mark_completed(consolidable, first.id, str(a_draft(tmp_path / "1")))
     newest = a_draft(tmp_path / "2")
-    mark_completed(loaded, second.id, str(newest))
-    mark_failed(loaded, failed.id, "x")
-    assert latest_draft(loaded, "2023-H1") == newest
+    mark_completed(consolidable, second.id, str(newest))
+    mark_failed(consolidable, failed.id, "x")
+    assert latest_draft(consolidable, "2023-H1") == newest
     newest.unlink()  # removed from the disk: the one before it is the latest there is
-    assert latest_draft(loaded, "2023-H1") == tmp_path / "1" / "bao-cao-2023-H1.docx"
-    assert consolidation_view(loaded, second.id).draft_available is False
+    assert latest_draft(consolidable, "2023-H1") == tmp_path / "1" / "bao-cao-2023-H1.docx"
+    assert consolidation_view(consolidable, second.id).draft_available is False
 
 
 def test_why_it_failed_is_said_in_vietnamese() -> None:
