@@ -14,7 +14,7 @@ from agencies.period_returns import PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from agencies.succession import successor_groups
 
-FIGURE_COLUMNS = ["agency", "group", "return_id", "version", "code", "value", "location"]
+FIGURE_COLUMNS = ["agency", "group", "return_id", "version", "code", "value", "location", "words"]
 
 
 def agencies_frame(roster: Roster) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def agencies_frame(roster: Roster) -> pd.DataFrame:
 
 
 def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
-    """One row per accepted figure, with its group and source cell."""
+    """One row per accepted figure, with its group, source cell and the words written around it."""
     rows = [
         {
             "agency": record.agency_id,
@@ -36,6 +36,7 @@ def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
             "code": code,
             "value": figure.value,
             "location": figure.location,
+            "words": figure.words,
         }
         for record in returns
         for code, figure in record.figures.items()
