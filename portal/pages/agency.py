@@ -161,7 +161,10 @@ def _starting_values(session: Session, latest: Return | None) -> tuple[dict[str,
     if latest.format == "json":
         with suppress(ValueError, AttributeError):
             sent = json.loads(session.get(Blob, latest.sha256).content)
-            return {str(k): str(v) for k, v in dict(sent.get("indicators", {})).items()}, narrative
+            indicators = dict(sent.get("indicators", {}))
+            # a figure sent with its words (agencies/figure_words.py) starts from its number alone
+            numbers = {str(k): v.get("value") if isinstance(v, dict) else v for k, v in indicators.items()}
+            return {k: str(v) for k, v in numbers.items() if v is not None}, narrative
     return {v.code: number(v.value) for v in latest.values}, narrative
 
 
