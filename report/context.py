@@ -176,6 +176,11 @@ class ReportContext:
         return [group for section in self.sections for group in section.groups]
 
 
+def _words(row: tuple) -> FigureWords:
+    """The words of a row of the figures frame (absent ones are None, or NaN where pandas filled them)."""
+    return FigureWords(*(v if isinstance(v, str) else None for v in (row.qualifier, row.trend, row.status)))
+
+
 def _figures(
     group: Group,
     data: PeriodReturns,
@@ -191,7 +196,7 @@ def _figures(
     for indicator in form.indicators:
         rows = mine[mine["code"] == indicator.code]
         sources = tuple(
-            Source(r.agency, names[r.agency], int(r.return_id), int(r.version), r.location, float(r.value), r.words)
+            Source(r.agency, names[r.agency], int(r.return_id), int(r.version), r.location, float(r.value), _words(r))
             for r in rows.itertuples()
         )
         value = float(sums.at[indicator.code, "value"]) if indicator.code in sums.index else 0.0

@@ -14,7 +14,19 @@ from agencies.period_returns import PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from agencies.succession import successor_groups
 
-FIGURE_COLUMNS = ["agency", "group", "return_id", "version", "code", "value", "location", "words"]
+# qualifier / trend / status: the words the sender wrote around the figure (agencies/figure_words.py), or None.
+FIGURE_COLUMNS = [
+    "agency",
+    "group",
+    "return_id",
+    "version",
+    "code",
+    "value",
+    "location",
+    "qualifier",
+    "trend",
+    "status",
+]
 
 
 def agencies_frame(roster: Roster) -> pd.DataFrame:
@@ -36,7 +48,9 @@ def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
             "code": code,
             "value": figure.value,
             "location": figure.location,
-            "words": figure.words,
+            "qualifier": figure.words.qualifier,
+            "trend": figure.words.trend,
+            "status": figure.words.status,
         }
         for record in returns
         for code, figure in record.figures.items()

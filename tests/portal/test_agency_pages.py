@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.accounts import issue_password
-from schema.models import AuditEntry, Return
 from schema.intake import submit_return
+from schema.models import AuditEntry, Return
 from tests.factories import POLICE_FIGURES, filled_form, json_return
 from tests.portal.portal_user import PortalUser, form_token
 
