@@ -134,6 +134,22 @@ def test_the_online_form_starts_from_the_numbers_of_figures_sent_with_their_word
     page = officer.get("/agency/periods/2023-H1/online").text
     field = page.split('name="indicator:fraud_cases"')[1].split(">")[0]
     assert 'value="4"' in field, field
+    assert "<option selected>hơn</option>" in page and 'value="đang xác minh"' in page, "its words are offered too"
+
+
+def test_the_online_form_sends_the_words_around_a_figure(officer: PortalUser, roster: Roster, loaded: Session) -> None:
+    page = officer.get("/agency/periods/2023-H1/online")
+    fields = {"csrf": form_token(page.text), "form": "police@1"}
+    fields |= {f"indicator:{code}": str(value) for code, value in POLICE_FIGURES.items()}
+    fields |= {"qualifier:fraud_cases": "gần", "trend:fraud_cases": "giảm", "status:online_gambling_cases": "đã xử lý"}
+    accepted = officer.get(officer.post("/agency/periods/2023-H1/online", data=fields).headers["location"])
+    assert 'data-receipt="accepted"' in accepted.text
+    row = loaded.scalars(select(Return).where(Return.status == "accepted")).one()
+    words = {v.code: (v.qualifier, v.trend, v.status) for v in row.values}
+    assert words["fraud_cases"] == ("gần", "giảm", None)
+    assert words["online_gambling_cases"] == (None, None, "đã xử lý")
+    refused = officer.post("/agency/periods/2023-H1/online", data={**fields, "qualifier:fraud_cases": "ít nhất"})
+    assert "indicators.fraud_cases.qualifier" in officer.get(refused.headers["location"]).text
 
 
 def test_sign_in_is_rate_limited_per_account_and_never_redirects_elsewhere(
