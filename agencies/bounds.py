@@ -21,6 +21,9 @@ FIELD_MAX = 128  # ReturnValue.field: `indicators.` and a code
 FILENAME_MAX = 255  # Return.filename, as most file systems allow
 IP_MAX = 64  # AuditEntry.ip, WebSession.ip: an IPv6 address with its zone fits
 PERIOD_TITLE_MAX = 200  # Period.title: a custom period's name, read in the report's subject line
+QUALIFIER_MAX = 16  # ReturnValue.qualifier: `khoảng`, the longest word allowed before a figure
+TREND_MAX = 200  # ReturnValue.trend: `có chiều hướng gia tăng`, a short phrase beside a figure
+STATUS_MAX = 500  # ReturnValue.status: `hiện nay Công an huyện … đang xác minh làm rõ vụ việc`
 
 ID_MAX = 2**31 - 1  # a row id as a request names it: PostgreSQL's INTEGER, and SQLite's too
 REASON_MAX = 2_000  # characters of a reason given for an action (a withdrawal, a reopening)

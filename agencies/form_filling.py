@@ -12,7 +12,16 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agencies.form_layout import CODE_HEADER, FIGURES_SHEET, NARRATIVE_SHEET, SECTION_HEADER, TEXT_HEADER, VALUE_HEADER
+from agencies.form_layout import (
+    CODE_HEADER,
+    FIGURES_SHEET,
+    NARRATIVE_SHEET,
+    SECTION_HEADER,
+    TEXT_HEADER,
+    VALUE_HEADER,
+    WORD_HEADERS,
+)
+from agencies.spreadsheet_text import write_text
 
 
 def _header_cell(sheet: Worksheet, title: str) -> tuple[int, int]:
@@ -28,13 +37,23 @@ def fill_form_workbook(
     figures: Mapping[str, Any] | None = None,
     narrative: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
-    """The form with `figures` typed beside their codes and `narrative` into free rows of each section."""
+    """The form with `figures` typed beside their codes and `narrative` into free rows of each section.
+
+    A figure is a value, or a mapping `{"value": …, "qualifier": …, "trend": …, "status": …}` whose words go
+    into their columns (the form must then have them).
+    """
     book = load_workbook(BytesIO(form))
     sheet = book[FIGURES_SHEET]
     header_row, code_col = _header_cell(sheet, CODE_HEADER)
     _, value_col = _header_cell(sheet, VALUE_HEADER)
     rows = {sheet.cell(r, code_col).value: r for r in range(header_row + 1, sheet.max_row + 1)}
+    word_cols = {kind: _header_cell(sheet, title)[1] for kind, title in WORD_HEADERS.items()}
     for code, value in (figures or {}).items():
+        if isinstance(value, Mapping):  # the number and the words around it, as a JSON return writes them
+            for kind, column in word_cols.items():
+                if value.get(kind) is not None:
+                    write_text(sheet.cell(rows[code], column), value[kind])
+            value = value.get("value")
         sheet.cell(rows[code], value_col).value = value
     text_sheet = book[NARRATIVE_SHEET]
     header_row, section_col = _header_cell(text_sheet, SECTION_HEADER)

@@ -13,6 +13,12 @@ CODE_HEADER = "Mã chỉ tiêu"
 VALUE_HEADER = "Số liệu"
 SECTION_HEADER = "Mã mục"
 TEXT_HEADER = "Nội dung"
+# Optional columns of the figures sheet, beside the value, found by their title (forms made before them
+# have none and are still read): the word before a figure, its trend, the status of the case it counts.
+QUALIFIER_HEADER = "Từ đi kèm"
+TREND_HEADER = "Xu hướng"
+STATUS_HEADER = "Tình trạng xử lý"
+WORD_HEADERS = {"qualifier": QUALIFIER_HEADER, "trend": TREND_HEADER, "status": STATUS_HEADER}
 
 # Machine keys of the metadata sheet (column A) and their Vietnamese labels (column B);
 # values sit in column C, from row 2 in this order.

@@ -13,14 +13,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from agencies.calendar import Period
+from agencies.figure_words import QUALIFIERS
 from agencies.form_layout import (
     CODE_HEADER,
     FIGURES_SHEET,
     META_LABELS,
     META_SHEET,
     NARRATIVE_SHEET,
+    QUALIFIER_HEADER,
     SECTION_HEADER,
+    STATUS_HEADER,
     TEXT_HEADER,
+    TREND_HEADER,
     VALUE_HEADER,
 )
 from agencies.forms import Form, Indicator
@@ -82,6 +86,18 @@ def _validation(indicator: Indicator) -> DataValidation:
     return rule
 
 
+def _qualifier_validation() -> DataValidation:
+    """The list of words allowed before a figure, offered as a drop-down (blank: an exact figure)."""
+    rule = DataValidation(type="list", formula1='"' + ",".join(QUALIFIERS) + '"', allow_blank=True)
+    rule.error = f"Chỉ chọn một trong các từ: {', '.join(QUALIFIERS)}; số liệu chính xác thì để trống."
+    rule.errorTitle = "Từ đi kèm không hợp lệ"
+    rule.prompt = "Số liệu ước tính? Chọn «hơn», «khoảng», «gần» hoặc «trên»; chính xác thì để trống."
+    rule.promptTitle = QUALIFIER_HEADER
+    rule.showErrorMessage = True
+    rule.showInputMessage = True
+    return rule
+
+
 def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     for column, title in enumerate(titles, start=1):
         cell = sheet.cell(row=row, column=column, value=title)
@@ -96,10 +112,14 @@ def _write_figures(sheet: Worksheet, context: FormContext) -> None:
     write_text(sheet["A2"], f"{context.agency.name} — {context.period_label} (mã kỳ {context.period_id})")
     sheet["A3"] = (
         f"Số liệu từ ngày {_vn_date(context.window[0])} đến ngày {_vn_date(context.window[1])}; "
-        f"hạn gửi {_vn_date(context.deadline)}. Chỉ điền cột «{VALUE_HEADER}»; không sửa cột mã."
+        f"hạn gửi {_vn_date(context.deadline)}. Điền cột «{VALUE_HEADER}» (số ước tính thì chọn «{QUALIFIER_HEADER}»; "
+        f"«{TREND_HEADER}», «{STATUS_HEADER}» nếu có); không sửa cột mã."
     )
     sheet["A3"].font = Font(italic=True)
-    _header(sheet, 5, [CODE_HEADER, "Chỉ tiêu", "Đơn vị tính", VALUE_HEADER, "Ghi chú"])
+    titles = [CODE_HEADER, "Chỉ tiêu", "Đơn vị tính", VALUE_HEADER, QUALIFIER_HEADER, TREND_HEADER, STATUS_HEADER]
+    _header(sheet, 5, [*titles, "Ghi chú"])
+    qualifiers = _qualifier_validation()
+    sheet.add_data_validation(qualifiers)
     row = 6
     for group in context.form.indicator_groups:
         write_text(sheet.cell(row=row, column=2), group.title).font = _HEADER_FONT
@@ -115,12 +135,16 @@ def _write_figures(sheet: Worksheet, context: FormContext) -> None:
             rule = _validation(indicator)
             sheet.add_data_validation(rule)
             rule.add(value.coordinate)
-            sheet.cell(row=row, column=5).alignment = _WRAP
+            qualifiers.add(sheet.cell(row=row, column=5).coordinate)
+            for column in (6, 7, 8):  # trend, status, the officer's note: free text
+                words = sheet.cell(row=row, column=column)
+                words.alignment = _WRAP
+                words.number_format = "@"
             row += 1
     sheet.cell(row=row + 1, column=2, value="(*) Chỉ tiêu bắt buộc; không phát sinh thì nhập 0.").font = Font(
         italic=True
     )
-    for column, width in zip("ABCDE", (26, 70, 14, 18, 40), strict=True):
+    for column, width in zip("ABCDEFGH", (26, 70, 14, 18, 12, 26, 40, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A6"
 

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from agencies.bounds import NUMBER_TEXT_MAX, shorten
+from agencies.figure_words import WORD_KINDS
 from agencies.problems import problem
 from agencies.return_content import REQUIRED_META, HugeNumber, Located, ReturnContent
 
@@ -39,6 +40,22 @@ def read_json(data: bytes) -> ReturnContent:
     return read_json_document(document, content)
 
 
+def _read_indicator(code: str, value: Any, content: ReturnContent) -> None:
+    """A figure: a number, or an object holding the number and the words around it (agencies/figure_words.py)."""
+    field = f"indicators.{code}"
+    if not isinstance(value, dict):
+        content.figures[code] = Located(value, field=field)
+        return
+    unknown = sorted(set(value) - {"value", *WORD_KINDS})
+    if unknown:
+        detail = f"chỉ gồm value, {', '.join(WORD_KINDS)}; không có «{shorten(str(unknown[0]), 40)}»"
+        content.problems.append(problem("json_shape", field=field, detail=detail))
+    content.figures[code] = Located(value.get("value"), field=f"{field}.value")
+    words = {kind: Located(value[kind], field=f"{field}.{kind}") for kind in WORD_KINDS if value.get(kind) is not None}
+    if words:
+        content.figure_words[code] = words
+
+
 def read_json_document(document: Any, content: ReturnContent | None = None) -> ReturnContent:
     content = content or ReturnContent(format="json")
     if not isinstance(document, dict):
@@ -52,11 +69,17 @@ def read_json_document(document: Any, content: ReturnContent | None = None) -> R
             content.problems.append(problem("json_shape", field=key, detail="bắt buộc và phải là chuỗi"))
     indicators = document.get("indicators", {})
     if not isinstance(indicators, dict):
-        content.problems.append(problem("json_shape", field="indicators", detail="phải là đối tượng {mã: số}"))
+        content.problems.append(
+            problem(
+                "json_shape",
+                field="indicators",
+                detail="phải là đối tượng {mã: số hoặc {value, qualifier, trend, status}}",
+            )
+        )
         content.figures_refused = True
         indicators = {}
     for code, value in indicators.items():
-        content.figures[str(code)] = Located(value, field=f"indicators.{code}")
+        _read_indicator(str(code), value, content)
     narrative = document.get("narrative", {})
     if not isinstance(narrative, dict):
         content.problems.append(problem("json_shape", field="narrative", detail="phải là đối tượng {mục: [đoạn, …]}"))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from agencies.calendar import Period
 from agencies.errors import UserError
+from agencies.figure_words import FigureWords
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
 
@@ -23,6 +24,7 @@ class FigureRecord:
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
+    words: FigureWords = FigureWords()  # `hơn`, a trend, a status, as the sender wrote them
 
     @property
     def location(self) -> str:

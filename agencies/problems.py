@@ -16,7 +16,7 @@ from agencies.bounds import shorten
 # Details written by the roster's authors or by this code, never by the sender: quoted whole. (A `detail`
 # quoting a reader's error, which may hold the file's text, is shortened where it is made.)
 # Every other text detail, the sheet and the field may come from the file and are shortened (and printable).
-AUTHORED = frozenset({"label", "unit", "expected", "message", "detail", "reason", "what", "char"})
+AUTHORED = frozenset({"label", "unit", "expected", "message", "detail", "reason", "what", "char", "allowed"})
 
 
 class Severity(StrEnum):
@@ -104,6 +104,10 @@ MESSAGES: dict[str, str] = {
     "number_too_large": (
         "«{label}» = {value} lớn bất thường, vượt mức tối đa {limit}. Hãy kiểm tra lại số liệu "
         "(số tiền tính bằng đồng; không gõ thừa chữ số)."
+    ),
+    "qualifier_unknown": (
+        "«{label}»: từ đi kèm số liệu «{value}» không hợp lệ. Chỉ dùng một trong các từ: {allowed}; "
+        "số liệu chính xác thì để trống."
     ),
     "value_without_code": "Ô có số liệu ({value}) nhưng dòng này không có mã chỉ tiêu ở cột mã. Hãy ghi số liệu vào đúng dòng có mã.",
     "rule_violated": "{message} ({detail})",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from agencies.bounds import NUMBER_MAX, NUMBER_TEXT_MAX, grouped
 from agencies.calendar import PeriodIdError, parse_period
+from agencies.figure_words import FigureWords, check_words
 from agencies.form_layout import FIGURES_SHEET
 from agencies.forms import Form, Indicator
 from agencies.problems import Problem, Severity, problem
@@ -26,6 +27,7 @@ class Figure:
     code: str
     value: int | float
     source: Located
+    words: FigureWords = FigureWords()  # what the sender wrote around it: `hơn`, a trend, a status
 
 
 @dataclass
@@ -162,8 +164,9 @@ def _check_figures(form: Form, content: ReturnContent, checked: CheckedReturn) -
             continue
         errors_before = len(checked.errors)
         figure = _check_figure(indicator, source, checked.problems)
-        if figure is not None:
-            checked.figures[indicator.code] = figure
+        words = check_words(indicator.label, content.figure_words.get(indicator.code, {}), checked.problems)
+        if figure is not None and words is not None:
+            checked.figures[indicator.code] = replace(figure, words=words)
         elif len(checked.errors) > errors_before:
             checked.refused_codes.add(indicator.code)
     for code, source in content.figures.items():

@@ -37,6 +37,8 @@ class ReturnContent:
     period: Located | None = None
     form: Located | None = None
     figures: dict[str, Located] = field(default_factory=dict)
+    # The words around a figure, by code then by kind (qualifier / trend / status), where the sender wrote any.
+    figure_words: dict[str, dict[str, Located]] = field(default_factory=dict)
     narrative: dict[str, list[Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     figures_refused: bool = False  # the figures as a whole are already refused (said once): none is checked

@@ -24,6 +24,7 @@ from agencies.form_layout import (
     SECTION_HEADER,
     TEXT_HEADER,
     VALUE_HEADER,
+    WORD_HEADERS,
     cell_name,
 )
 from agencies.json_return import read_json
@@ -113,11 +114,28 @@ def _read_metadata(sheet: tuple[str, Rows] | None, content: ReturnContent) -> No
     content.agency, content.period, content.form = found.get("agency"), found.get("period"), found.get("form")
 
 
+def _word_columns(rows: Rows, header: int) -> dict[str, int]:
+    """The optional columns of the words around a figure, by kind, found by their title in the header row."""
+    if header < 0:
+        return {}
+    titles = [_text(v).casefold() for v in rows[header]]
+    return {kind: titles.index(title.casefold()) for kind, title in WORD_HEADERS.items() if title.casefold() in titles}
+
+
+def _read_words(name: str, row: list[Any], r: int, columns: dict[str, int]) -> dict[str, Located]:
+    return {
+        kind: Located(row[c], name, cell_name(r, c))
+        for kind, c in columns.items()
+        if c < len(row) and not is_blank(row[c])
+    }
+
+
 def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: ReturnContent) -> None:
     if sheet is None:
         return  # every required figure is then reported missing by the check
     name, rows = sheet
     start, (code_col, value_col) = _find_header(rows, CODE_HEADER, VALUE_HEADER) or (-1, [0, 3])
+    word_columns = _word_columns(rows, start)
     for r in range(start + 1, len(rows)):
         row = rows[r]
         code = _text(row[code_col]) if code_col < len(row) else ""
@@ -134,6 +152,9 @@ def _read_figures(sheet: tuple[str, Rows] | None, formulas: set[str], content: R
             )
             continue
         content.figures[code] = Located(value, name, where, formula=where in formulas)
+        words = _read_words(name, row, r, word_columns)
+        if words:
+            content.figure_words[code] = words
 
 
 def _read_narrative(sheet: tuple[str, Rows] | None, formulas: set[str], content: ReturnContent) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from agencies.figure_words import FigureWords, combined_qualifier
 from agencies.period_returns import PeriodReturns
 from agencies.roster import Group, GroupRole
 from agencies.states import AgencyStanding
@@ -24,6 +25,9 @@ GATHERED_SECTIONS = (
     "recommendations_firms",
     "proposals",
 )
+# Paragraphs the coordinator writes at the opening of a part of the report (part_1_opening … part_5_opening),
+# before the report's own sentences there; only the coordinator's groups' returns are read for them.
+OPENING_SECTIONS = tuple(f"part_{n}_opening" for n in range(1, 6))
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Source:
     version: int
     location: str
     value: float
+    words: FigureWords = FigureWords()
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,21 @@ class Figure:
     def by_agency(self) -> list[Source]:
         """The sources with something to report, for `(UBND huyện Văn Lâm: 01 vụ)`."""
         return [s for s in self.sources if s.value]
+
+    @property
+    def qualifier(self) -> str | None:
+        """The word before the total (`hơn`), from those of the figures summed (figure_words.combined_qualifier)."""
+        return combined_qualifier(s.words.qualifier for s in self.sources if s.value)
+
+    @property
+    def trends(self) -> list[Source]:
+        """The sources that wrote a trend beside their figure."""
+        return [s for s in self.sources if s.words.trend]
+
+    @property
+    def statuses(self) -> list[Source]:
+        """The sources that wrote the status of the cases they counted."""
+        return [s for s in self.sources if s.words.status]
 
 
 class FigureTable(dict[str, Figure]):
@@ -156,6 +176,11 @@ class ReportContext:
         return [group for section in self.sections for group in section.groups]
 
 
+def _words(row: tuple) -> FigureWords:
+    """The words of a row of the figures frame (absent ones are None, or NaN where pandas filled them)."""
+    return FigureWords(*(v if isinstance(v, str) else None for v in (row.qualifier, row.trend, row.status)))
+
+
 def _figures(
     group: Group,
     data: PeriodReturns,
@@ -171,7 +196,7 @@ def _figures(
     for indicator in form.indicators:
         rows = mine[mine["code"] == indicator.code]
         sources = tuple(
-            Source(r.agency, names[r.agency], int(r.return_id), int(r.version), r.location, float(r.value))
+            Source(r.agency, names[r.agency], int(r.return_id), int(r.version), r.location, float(r.value), _words(r))
             for r in rows.itertuples()
         )
         value = float(sums.at[indicator.code, "value"]) if indicator.code in sums.index else 0.0
@@ -226,6 +251,11 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
         gathered[code] = [
             Paragraph(p.text, tuple(dict.fromkeys(full_names[a] for a in p.agencies))) for p in merged.itertuples()
         ]
+
+    coordinators = {g.id for g in roster.groups if g.role == GroupRole.COORDINATOR}
+    for code in OPENING_SECTIONS:
+        rows = narrative[(narrative["section"] == code) & narrative["group"].isin(coordinators)]
+        gathered[code] = [Paragraph(p.text, tuple(full_names[a] for a in p.agencies)) for p in rows.itertuples()]
 
     absences = {a.agency_id: a.state for a in data.absences}
     coordinator = roster.coordinator

@@ -14,7 +14,19 @@ from agencies.period_returns import PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from agencies.succession import successor_groups
 
-FIGURE_COLUMNS = ["agency", "group", "return_id", "version", "code", "value", "location"]
+# qualifier / trend / status: the words the sender wrote around the figure (agencies/figure_words.py), or None.
+FIGURE_COLUMNS = [
+    "agency",
+    "group",
+    "return_id",
+    "version",
+    "code",
+    "value",
+    "location",
+    "qualifier",
+    "trend",
+    "status",
+]
 
 
 def agencies_frame(roster: Roster) -> pd.DataFrame:
@@ -27,7 +39,7 @@ def agencies_frame(roster: Roster) -> pd.DataFrame:
 
 
 def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
-    """One row per accepted figure, with its group and source cell."""
+    """One row per accepted figure, with its group, source cell and the words written around it."""
     rows = [
         {
             "agency": record.agency_id,
@@ -36,6 +48,9 @@ def figures_frame(returns: list[ReturnRecord], roster: Roster) -> pd.DataFrame:
             "code": code,
             "value": figure.value,
             "location": figure.location,
+            "qualifier": figure.words.qualifier,
+            "trend": figure.words.trend,
+            "status": figure.words.status,
         }
         for record in returns
         for code, figure in record.figures.items()

@@ -16,7 +16,7 @@ from schema import faults
 from schema.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-SCHEMA_REVISION = "0009"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
+SCHEMA_REVISION = "0010"  # the newest migration; tests/schema/test_migrations.py keeps the two in step
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

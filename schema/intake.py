@@ -117,7 +117,16 @@ def _make_current(
     mine = (Return.agency_id == checked.agency_id, Return.period_id == period.id)
     row.version = 1 + (session.scalar(select(func.max(Return.version)).where(*mine)) or 0)
     row.values = [
-        ReturnValue(code=f.code, value=f.value, sheet=f.source.sheet, cell=f.source.cell, field=f.source.field)
+        ReturnValue(
+            code=f.code,
+            value=f.value,
+            sheet=f.source.sheet,
+            cell=f.source.cell,
+            field=f.source.field,
+            qualifier=f.words.qualifier,
+            trend=f.words.trend,
+            status=f.words.status,
+        )
         for f in checked.figures.values()
     ]
     newer = _newer_current(session, checked.agency_id, period.id, row.received_at)

@@ -32,7 +32,10 @@ from agencies.bounds import (
     IP_MAX,
     PERIOD_TEXT_MAX,
     PERIOD_TITLE_MAX,
+    QUALIFIER_MAX,
     SHEET_NAME_MAX,
+    STATUS_MAX,
+    TREND_MAX,
 )
 
 # Constraint names are spelled out so that Alembic names them alike on SQLite and PostgreSQL.
@@ -214,6 +217,10 @@ class ReturnValue(Base):
     sheet: Mapped[str | None] = mapped_column(String(SHEET_NAME_MAX))
     cell: Mapped[str | None] = mapped_column(String(CELL_MAX))
     field: Mapped[str | None] = mapped_column(String(FIELD_MAX))
+    # The words the sender wrote around the figure (agencies/figure_words.py); None where none.
+    qualifier: Mapped[str | None] = mapped_column(String(QUALIFIER_MAX))
+    trend: Mapped[str | None] = mapped_column(String(TREND_MAX))
+    status: Mapped[str | None] = mapped_column(String(STATUS_MAX))
 
     return_: Mapped[Return] = relationship(back_populates="values")
 

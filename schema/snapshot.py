@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from agencies.figure_words import FigureWords
 from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
 from agencies.states import AgencyStanding, ReturnStatus
 from schema.completeness import period_completeness
@@ -27,7 +28,10 @@ def _accepted_returns(session: Session, period_id: str) -> list[ReturnRecord]:
             version=row.version or 0,
             received_at=row.received_at,
             form_ref=row.form_ref or "",
-            figures={v.code: FigureRecord(v.value, v.sheet, v.cell, v.field) for v in row.values},
+            figures={
+                v.code: FigureRecord(v.value, v.sheet, v.cell, v.field, FigureWords(v.qualifier, v.trend, v.status))
+                for v in row.values
+            },
             narrative={section: list(paragraphs) for section, paragraphs in row.narrative.items()},
         )
         for row in rows

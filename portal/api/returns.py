@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agencies.bounds import ID_MAX
+from agencies.bounds import ID_MAX, STATUS_MAX, TREND_MAX
 from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
+from agencies.figure_words import QUALIFIERS
 from agencies.problems import Problem
 from portal.body_limit import BodyTooLarge
 from portal.deps import ClientIp, CurrentPrincipal, Database
@@ -78,7 +79,26 @@ UPLOAD_BODY = {
                     "agency": {"type": "string", "example": "police"},
                     "period": {"type": "string", "example": "2023-H1"},
                     "form": {"type": "string", "example": "police@1"},
-                    "indicators": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "indicators": {
+                        "type": "object",
+                        "description": "mã chỉ tiêu → số, hoặc số kèm lời đi kèm (từ đi kèm, xu hướng, tình trạng xử lý)",
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"type": "number"},
+                                {
+                                    "type": "object",
+                                    "required": ["value"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "value": {"type": "number"},
+                                        "qualifier": {"type": "string", "enum": list(QUALIFIERS)},
+                                        "trend": {"type": "string", "maxLength": TREND_MAX},
+                                        "status": {"type": "string", "maxLength": STATUS_MAX},
+                                    },
+                                },
+                            ]
+                        },
+                    },
                     "narrative": {
                         "type": "object",
                         "additionalProperties": {"type": "array", "items": {"type": "string"}},

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from agencies.bounds import REASON_MAX
 from agencies.calendar import REPORTING_TZ, parse_period
 from agencies.errors import UserError
+from agencies.figure_words import QUALIFIERS, WORD_KINDS
 from agencies.forms import Form
 from agencies.states import ReturnStatus
 from portal.deps import ClientIp, Database
@@ -133,7 +134,9 @@ class OnlineForm:
     period: Period
     form: Form
     values: dict[str, str]  # the agency's latest figures as typed, to start from
+    words: dict[str, dict[str, str]]  # the words it wrote around them: code → qualifier / trend / status → text
     narrative: dict[str, str]
+    qualifiers: tuple[str, ...] = QUALIFIERS
 
 
 def _online_form(session: Session, viewer: Viewer, period_id: str) -> tuple[str, OnlineForm]:
@@ -153,16 +156,38 @@ def _online_form(session: Session, viewer: Viewer, period_id: str) -> tuple[str,
     return _agency_name(session, viewer), OnlineForm(row, form, *_starting_values(session, latest))
 
 
-def _starting_values(session: Session, latest: Return | None) -> tuple[dict[str, str], dict[str, str]]:
+Starting = tuple[dict[str, str], dict[str, dict[str, str]], dict[str, str]]
+
+
+def _sent_online(indicators: dict) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The numbers and words of a JSON return's indicators (a number, or an object with its words), as text."""
+    values: dict[str, str] = {}
+    words: dict[str, dict[str, str]] = {}
+    for code, sent in indicators.items():
+        figure = sent if isinstance(sent, dict) else {"value": sent}
+        if figure.get("value") is not None:
+            values[str(code)] = str(figure["value"])
+        written = {kind: str(figure[kind]) for kind in WORD_KINDS if figure.get(kind) is not None}
+        if written:
+            words[str(code)] = written
+    return values, words
+
+
+def _starting_values(session: Session, latest: Return | None) -> Starting:
     """What the agency last sent, to correct rather than retype: a refused online return too (its own JSON)."""
     if latest is None:
-        return {}, {}
+        return {}, {}, {}
     narrative = {code: "\n\n".join(paragraphs) for code, paragraphs in latest.narrative.items()}
     if latest.format == "json":
         with suppress(ValueError, AttributeError):
             sent = json.loads(session.get(Blob, latest.sha256).content)
-            return {str(k): str(v) for k, v in dict(sent.get("indicators", {})).items()}, narrative
-    return {v.code: number(v.value) for v in latest.values}, narrative
+            return *_sent_online(dict(sent.get("indicators", {}))), narrative
+    words = {
+        v.code: {kind: getattr(v, kind) for kind in WORD_KINDS if getattr(v, kind)}
+        for v in latest.values
+        if any(getattr(v, kind) for kind in WORD_KINDS)
+    }
+    return {v.code: number(v.value) for v in latest.values}, words, narrative
 
 
 @router.get("/agency/periods/{period}/online")
@@ -171,7 +196,7 @@ async def online_form(period: str, request: Request, database: Database, viewer:
     return page(request, "portal/agency/online_form.html", viewer, viewer_name=name, online=online)
 
 
-ONLINE_FIELDS_MAX = 2_100  # a form's indicators and sections (at most 1,000 each) and the token
+ONLINE_FIELDS_MAX = 5_100  # a form's indicators (a value and three words each) and sections (at most 1,000 each)
 
 
 @router.post("/agency/periods/{period}/online")
@@ -189,14 +214,20 @@ async def submit_online(
         "indicators": {},
         "narrative": {},
     }
+    words: dict[str, dict[str, str]] = {}
     for key, value in form.multi_items():
         if not isinstance(value, str):
             continue
-        if key.startswith("indicator:") and value.strip():
-            document["indicators"][key.removeprefix("indicator:")] = value.strip()
-        elif key.startswith("narrative:"):
+        kind, _, code = key.partition(":")
+        if kind == "indicator" and value.strip():
+            document["indicators"][code] = value.strip()
+        elif kind in WORD_KINDS and value.strip():
+            words.setdefault(code, {})[kind] = value.strip()
+        elif kind == "narrative":
             paragraphs = [p.strip() for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
-            document["narrative"][key.removeprefix("narrative:")] = paragraphs
+            document["narrative"][code] = paragraphs
+    for code, written in words.items():  # a figure with words is sent as the JSON return writes one
+        document["indicators"][code] = {"value": document["indicators"].get(code), **written}
     data = json.dumps(document, ensure_ascii=False).encode()
     receipt = await database.run(_submit, data, None, viewer, ip)
     mail(receipt.id)

@@ -32,6 +32,10 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert "UBND huyện Văn Lâm" in section(draft, "2.5.")
     coordination = section(draft, "1.2.")
     assert "253" in coordination and "42.000" in coordination
+    # The words the officers wrote beside their figures, and the department's own opening of part V (seed 004).
+    assert "hơn 42.000 kết nối" in coordination and "(có chiều hướng gia tăng)" in coordination
+    assert "tổ chức đánh bạc và đánh bạc trên không gian mạng, hiện nay Công an huyện Văn Lâm đang xác minh" in police
+    assert section(draft, "V.").startswith("Trong giai đoạn phát triển mạnh mẽ của công nghệ thông tin như hiện nay")
 
     # The portal's next step: passwords for the demo's coordinator and an officer, printed and kept.
     accounts = dict(line.split("\t") for line in (tmp_path / "demo-accounts.txt").read_text().splitlines())

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from agencies.roster import Roster
 from schema.accounts import issue_password
+from schema.intake import submit_return
 from schema.models import AuditEntry, Return
-from tests.factories import POLICE_FIGURES, filled_form
+from tests.factories import POLICE_FIGURES, filled_form, json_return
 from tests.portal.portal_user import PortalUser, form_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,6 +123,33 @@ def test_the_online_form_is_the_same_return_checked_by_the_same_intake(
     row = loaded.scalars(select(Return).where(Return.status == "accepted")).one()
     assert (row.channel, row.narrative[first]) == ("portal", ["Đoạn thứ nhất.", "Đoạn thứ hai."])
     assert {v.code: v.value for v in row.values} == {k: float(v) for k, v in POLICE_FIGURES.items()}
+
+
+def test_the_online_form_starts_from_the_numbers_of_figures_sent_with_their_words(
+    officer: PortalUser, roster: Roster, loaded: Session
+) -> None:
+    indicators = {**POLICE_FIGURES, "fraud_cases": {"value": 4, "qualifier": "hơn", "status": "đang xác minh"}}
+    data = json_return("police", "2023-H1", "police@1", indicators)
+    assert submit_return(loaded, roster, data, channel="api", actor="police").accepted
+    page = officer.get("/agency/periods/2023-H1/online").text
+    field = page.split('name="indicator:fraud_cases"')[1].split(">")[0]
+    assert 'value="4"' in field, field
+    assert "<option selected>hơn</option>" in page and 'value="đang xác minh"' in page, "its words are offered too"
+
+
+def test_the_online_form_sends_the_words_around_a_figure(officer: PortalUser, roster: Roster, loaded: Session) -> None:
+    page = officer.get("/agency/periods/2023-H1/online")
+    fields = {"csrf": form_token(page.text), "form": "police@1"}
+    fields |= {f"indicator:{code}": str(value) for code, value in POLICE_FIGURES.items()}
+    fields |= {"qualifier:fraud_cases": "gần", "trend:fraud_cases": "giảm", "status:online_gambling_cases": "đã xử lý"}
+    accepted = officer.get(officer.post("/agency/periods/2023-H1/online", data=fields).headers["location"])
+    assert 'data-receipt="accepted"' in accepted.text
+    row = loaded.scalars(select(Return).where(Return.status == "accepted")).one()
+    words = {v.code: (v.qualifier, v.trend, v.status) for v in row.values}
+    assert words["fraud_cases"] == ("gần", "giảm", None)
+    assert words["online_gambling_cases"] == (None, None, "đã xử lý")
+    refused = officer.post("/agency/periods/2023-H1/online", data={**fields, "qualifier:fraud_cases": "ít nhất"})
+    assert "indicators.fraud_cases.qualifier" in officer.get(refused.headers["location"]).text
 
 
 def test_sign_in_is_rate_limited_per_account_and_never_redirects_elsewhere(

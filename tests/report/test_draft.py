@@ -87,6 +87,30 @@ def test_the_dic_own_results(golden: Path) -> None:
     assert "253" not in section(golden, "1.1.")
 
 
+def test_the_words_around_a_figure_reach_its_sentence(golden: Path) -> None:
+    """Seed 004, 1.2 and 2.1: the qualifier, the trend and the status the officers wrote beside the figures."""
+    coordination = section(golden, "1.2.")
+    assert "hơn 42.000 kết nối đến các máy chủ điều khiển (C&C server) độc hại" in coordination
+    assert "253 trường hợp sử dụng trang web giả mạo để lừa đảo (phishing) người dùng (có chiều hướng gia tăng)" in (
+        coordination
+    )
+    assert "205 trường hợp kết nối đến mạng máy tính ma (botnet) (gia tăng mạnh)" in coordination
+    assert "1.878 kết nối từ máy nhiễm mã độc đào tiền ảo;" in coordination, "a figure with no words stays bare"
+    police = section(golden, "2.1.")
+    assert (
+        "Phát hiện 01 vụ tổ chức đánh bạc và đánh bạc trên không gian mạng, "
+        "hiện nay Công an huyện Văn Lâm đang xác minh làm rõ vụ việc." in police
+    )
+
+
+def test_the_department_opens_part_v_with_its_own_paragraph(golden: Path) -> None:
+    body = paragraphs(golden)
+    part = body.index("V. KIẾN NGHỊ, ĐỀ XUẤT")
+    assert body[part + 1].startswith("Trong giai đoạn phát triển mạnh mẽ của công nghệ thông tin như hiện nay")
+    assert body[part + 2].startswith("Qua quá trình thực hiện")
+    assert body.count(body[part + 1]) == 1, "said once, at the opening of part V only"
+
+
 def test_the_police_section(golden: Path) -> None:
     police = section(golden, "2.1. Công an tỉnh")
     assert "Đã phát hiện 22 trường hợp đăng tải nội dung xấu độc" in police
