@@ -19,6 +19,9 @@ from prefect.client.schemas.objects import FlowRun, State
 from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import PeriodReturns
 from agencies.states import AgencyStanding
+from report.annex import write_annex as render_annex
+from report.charts import Chart
+from report.charts import draw_charts as render_charts
 from report.context import ReportContext, build_context
 from report.draft import render_draft
 from schema.consolidations import STOPPED, failure_message, mark_completed, mark_failed, mark_running
@@ -70,6 +73,18 @@ def draft_report(context: ReportContext, out_dir: Path) -> Path:
     return render_draft(context, out_dir / f"bao-cao-{context.period_id}.docx")
 
 
+@task(cache_policy=NO_CACHE)
+def draw_charts(context: ReportContext, out_dir: Path) -> list[tuple[Chart, Path]]:
+    """Draw the annex's charts as PNG files beside the draft (`bieu-do-<period>-<n>.png`)."""
+    return render_charts(context, out_dir, f"bieu-do-{context.period_id}")
+
+
+@task(cache_policy=NO_CACHE)
+def write_annex(context: ReportContext, charts: list[tuple[Chart, Path]], path: Path) -> Path:
+    """Write the XLSX annex: figures by agency and group with live totals, who sent what, sources, charts."""
+    return render_annex(context, path, charts)
+
+
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
 def record_start(consolidation_id: int) -> None:
     """Note that the coordinator's consolidation is running."""
@@ -100,7 +115,7 @@ def record_stop(flow: Flow, flow_run: FlowRun, state: State) -> None:
 
 
 def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
-    """The flow's steps: returns in, completeness published, merged, drafted, linked."""
+    """The flow's steps: returns in, completeness published, merged, drafted, the annex and its charts, linked."""
     data = load_returns(period)
     publish_completeness(data)
     context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
@@ -112,6 +127,14 @@ def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
         description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}",
     )
     get_run_logger().info("draft written to %s", draft)
+    annex = write_annex(context, draw_charts(context, out_dir), out_dir / f"phu-luc-{data.period.id}.xlsx")
+    create_link_artifact(
+        key=f"annex-{data.period.id.lower()}",
+        link=annex.resolve().as_uri(),
+        link_text=annex.name,
+        description=f"Phụ lục số liệu, tình hình gửi báo cáo và biểu đồ kỳ {data.period.id}",
+    )
+    get_run_logger().info("annex written to %s", annex)
     return draft
 
 

@@ -3,7 +3,8 @@
 Data first (`chart_data`, plain and tested), then drawing (`draw_chart`, matplotlib without pyplot, so that
 nothing global is touched from a Prefect worker thread). Bars always grow from zero; a group whose figures
 are all zero, or that nobody reported for, gets no chart; a figure without last year's value gets no
-last-year bar rather than a bar of 0. Labels are Vietnamese, in DejaVu Sans (matplotlib's own font, which has
+last-year bar rather than a bar of 0, and a last year of nothing but zeros (the group sent nothing then)
+no last-year series. Labels are Vietnamese, in DejaVu Sans (matplotlib's own font, which has
 every Vietnamese glyph: nothing is fetched).
 """
 
@@ -49,7 +50,7 @@ def _group_chart(group: GroupSection, context: ReportContext) -> Chart | None:
     if not shown:
         return None
     series = [Series(capital(context.period_label), tuple(f.value for f in shown))]
-    if any(f.previous is not None for f in shown):
+    if any(f.previous for f in shown):  # all zero or missing last year: nothing it reported, not a series of zeros
         series.append(Series(f"Cùng kỳ năm {context.previous_year}", tuple(f.previous for f in shown)))
     return Chart(
         group_id=group.id,

