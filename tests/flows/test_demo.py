@@ -32,6 +32,7 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert "UBND huyện Văn Lâm" in section(draft, "2.5.")
     coordination = section(draft, "1.2.")
     assert "253" in coordination and "42.000" in coordination
+    assert (tmp_path / "phu-luc-2023-H1.xlsx").exists() and list(tmp_path.glob("bieu-do-2023-H1-*.png"))
 
     # The portal's next step: passwords for the demo's coordinator and an officer, printed and kept.
     accounts = dict(line.split("\t") for line in (tmp_path / "demo-accounts.txt").read_text().splitlines())
