@@ -9,7 +9,7 @@ agencies.spreadsheet_text (an agency name or a paragraph starting with `=` stays
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,7 +215,7 @@ def _write_sources(sheet: Worksheet, context: ReportContext, placed: dict[tuple[
     sheet.auto_filter.ref = f"A1:L{max(row - 1, 1)}"
 
 
-def _write_charts(sheet: Worksheet, charts: list[tuple[Chart, Path]]) -> None:
+def _write_charts(sheet: Worksheet, charts: Sequence[tuple[Chart, Path]]) -> None:
     if not charts:
         write_text(sheet["A1"], "Không có biểu đồ: chưa có số liệu khác 0 để vẽ.").font = _NOTE
         return
@@ -230,7 +230,7 @@ def _write_charts(sheet: Worksheet, charts: list[tuple[Chart, Path]]) -> None:
 
 
 def write_annex(
-    context: ReportContext, out_path: Path, charts: list[tuple[Chart, Path]] = (), templates: Path = TEMPLATES
+    context: ReportContext, out_path: Path, charts: Sequence[tuple[Chart, Path]] = (), templates: Path = TEMPLATES
 ) -> Path:
     """Write the XLSX annex of `context` to `out_path`, with `charts` (drawn beforehand) embedded."""
     book = Workbook()
@@ -240,7 +240,7 @@ def write_annex(
     _write_summary(summary, context, placed)
     _write_senders(book.create_sheet(SENDERS), context, templates)
     _write_sources(book.create_sheet(SOURCES), context, placed)
-    _write_charts(book.create_sheet(CHARTS), list(charts))
+    _write_charts(book.create_sheet(CHARTS), charts)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     book.save(out_path)
     return out_path
