@@ -64,6 +64,14 @@ def _widths(sheet: Worksheet, widths: Iterable[float]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def _landscape(sheet: Worksheet) -> None:
+    """Printed across the page's width, on as many pages down as it takes."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+
+
 def _ref(sheet: str, cell: str) -> str:
     return f"{quote_sheetname(sheet)}!{cell}"
 
@@ -126,6 +134,7 @@ def _write_by_agency(sheet: Worksheet, context: ReportContext) -> dict[tuple[str
     widest = max((len(s.name) for s in context.completeness.agencies), default=0)
     _widths(sheet, [24, 50, 12, *[min(max(14, widest / 2), 30)] * 60])
     sheet.freeze_panes = "D4"
+    _landscape(sheet)
     return placed
 
 
@@ -155,6 +164,7 @@ def _write_summary(sheet: Worksheet, context: ReportContext, placed: dict[tuple[
             row += 1
     _widths(sheet, [7, 30, 24, 50, 12, 16, 16, 16, 14])
     sheet.freeze_panes = "A5"
+    _landscape(sheet)
 
 
 def completeness_note(context: ReportContext, templates: Path = TEMPLATES) -> str:
@@ -181,6 +191,7 @@ def _write_senders(sheet: Worksheet, context: ReportContext, templates: Path) ->
         write_text(sheet.cell(row=row, column=7), "Có" if sender.late else "")
     _widths(sheet, [6, 44, 40, 16, 10, 22, 10])
     sheet.freeze_panes = "A6"
+    _landscape(sheet)
 
 
 def _write_sources(sheet: Worksheet, context: ReportContext, placed: dict[tuple[str, str], FigureRow]) -> None:
@@ -212,6 +223,7 @@ def _write_sources(sheet: Worksheet, context: ReportContext, placed: dict[tuple[
                 row += 1
     _widths(sheet, [7, 30, 24, 44, 14, 36, 20, 11, 10, 30, 14, 22])
     sheet.freeze_panes = "A2"
+    _landscape(sheet)
     sheet.auto_filter.ref = f"A1:L{max(row - 1, 1)}"
 
 
