@@ -19,6 +19,9 @@ from prefect.client.schemas.objects import FlowRun, State
 from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import NothingToConsolidate, PeriodReturns
 from agencies.states import AgencyStanding
+from report.annex import write_annex as render_annex
+from report.charts import Chart
+from report.charts import draw_charts as render_charts
 from report.context import ReportContext, build_context
 from report.draft import render_draft
 from report.templating import render
@@ -99,6 +102,18 @@ def record_version(context: ReportContext, data: PeriodReturns, version: DraftVe
     return changes
 
 
+@task(cache_policy=NO_CACHE)
+def draw_charts(context: ReportContext, version: DraftVersion) -> list[tuple[Chart, Path]]:
+    """Draw the annex's charts as PNG files beside the draft (`bieu-do-<period>-v<N>-<n>.png`)."""
+    return render_charts(context, version.folder, version.beside("bieu-do", "").name)
+
+
+@task(cache_policy=NO_CACHE)
+def write_annex(context: ReportContext, charts: list[tuple[Chart, Path]], path: Path) -> Path:
+    """Write the XLSX annex: figures by agency and group with live totals, who sent what, sources, charts."""
+    return render_annex(context, path, charts)
+
+
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
 def record_start(consolidation_id: int) -> None:
     """Note that the coordinator's consolidation is running."""
@@ -129,21 +144,27 @@ def record_stop(flow: Flow, flow_run: FlowRun, state: State) -> None:
 
 
 def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
-    """The flow's steps: returns in, completeness published, merged, drafted, linked."""
+    """The flow's steps: returns in, completeness published, merged, drafted as a new version with its annex and
+    charts, what changed since the last version published, linked."""
     data = load_returns(period)
     publish_completeness(data)
     if not data.returns:  # a draft of blanks helps nobody; the Prefect UI and the portal get the reason too
         raise NothingToConsolidate(data.period.id, len(data.roster.agencies()))
     context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
     version = draft_report(context, out_dir)
-    record_version(context, data, version)
-    create_link_artifact(
-        key=f"draft-{data.period.id.lower()}",
-        link=version.docx.resolve().as_uri(),
-        link_text=version.docx.name,
-        description=f"Dự thảo báo cáo tổng hợp kỳ {data.period.id}, phiên bản {version.number} (bản mới nhất)",
-    )
-    get_run_logger().info("draft version %d written to %s", version.number, version.docx)
+    annex = write_annex(context, draw_charts(context, version), version.beside("phu-luc", ".xlsx"))
+    record_version(context, data, version)  # last: the version is complete
+    for key, path, what in (
+        ("draft", version.docx, "Dự thảo báo cáo tổng hợp"),
+        ("annex", annex, "Phụ lục số liệu, tình hình gửi báo cáo và biểu đồ"),
+    ):
+        create_link_artifact(
+            key=f"{key}-{data.period.id.lower()}",
+            link=path.resolve().as_uri(),
+            link_text=path.name,
+            description=f"{what} kỳ {data.period.id}, phiên bản {version.number} (bản mới nhất)",
+        )
+    get_run_logger().info("draft version %d written to %s, its annex to %s", version.number, version.docx, annex)
     return version.docx
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -144,12 +144,27 @@ def number_sections(groups: list[GroupSection]) -> list[ResultSection]:
 
 
 @dataclass(frozen=True)
+class Sender:
+    """One roster agency in the period: what it sent, and when (the annex's completeness sheet)."""
+
+    agency_id: str
+    name: str
+    group_id: str
+    group: str  # the group's title
+    state: AgencyStanding
+    version: int | None = None
+    received_at: datetime | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True)
 class Completeness:
     expected: int
     received: int
     missing: list[str]
     invalid: list[str]
     late: list[str]
+    agencies: tuple[Sender, ...] = ()  # every roster agency, in roster order
 
 
 @dataclass
@@ -212,6 +227,32 @@ def _figures(
             sources=sources,
         )
     return table
+
+
+def _senders(data: PeriodReturns) -> tuple[Sender, ...]:
+    """Every roster agency with its latest accepted return's version and receipt time, or why it has none."""
+    returns = {r.agency_id: r for r in data.returns}
+    absent = {a.agency_id: a.state for a in data.absences}
+    late = set(data.late)
+    senders = []
+    for group in data.roster.groups:
+        for agency in group.agencies:
+            sent = returns.get(agency.id)
+            senders.append(
+                Sender(
+                    agency_id=agency.id,
+                    name=agency.name,
+                    group_id=group.id,
+                    group=group.title,
+                    state=AgencyStanding(
+                        absent.get(agency.id, AgencyStanding.ACCEPTED if sent else AgencyStanding.MISSING)
+                    ),
+                    version=sent.version if sent else None,
+                    received_at=sent.received_at if sent else None,
+                    late=agency.id in late,
+                )
+            )
+    return tuple(senders)
 
 
 def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
@@ -288,6 +329,7 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
             missing=[full_names[a] for a, state in absences.items() if state != AgencyStanding.INVALID],
             invalid=[full_names[a] for a, state in absences.items() if state == AgencyStanding.INVALID],
             late=[full_names[a] for a in data.late],
+            agencies=_senders(data),
         ),
         wording=tuple(sorted(roster.wording.items())),
     )

@@ -14,6 +14,7 @@ from agencies.calendar import parse_period
 from agencies.form_filling import fill_form_workbook as fill_form
 from agencies.form_layout import META_SHEET
 from agencies.form_workbook import FormContext, build_form_workbook
+from agencies.period_returns import FigureRecord, PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from schema.models import Blob, PendingUpload
 
@@ -163,3 +164,27 @@ def ready_database(
             return {agency: issue_token(session, "test", agency) for agency in credentials_for}
     finally:
         engine.dispose()
+
+
+def accepted_return(return_id: int, agency: str, figures: dict[str, float]) -> ReturnRecord:
+    """An accepted XLSX return as the store hands it to report/: its figures in «Số liệu», from D8 down."""
+    cells = {
+        code: FigureRecord(value, sheet="Số liệu", cell=f"D{row}")
+        for row, (code, value) in enumerate(figures.items(), 8)
+    }
+    return ReturnRecord(return_id, agency, 1, datetime(2023, 6, 16, 3, 0, tzinfo=UTC), f"{agency}@1", cells)
+
+
+def returns_of_2023_h1(
+    roster: Roster, returns: list[ReturnRecord], previous: list[ReturnRecord] | None = None
+) -> PeriodReturns:
+    """2023-H1's returns as plain data, without a database (`previous`: 2022-H1's, when it was collected)."""
+    return PeriodReturns(
+        roster=roster,
+        period=parse_period("2023-H1"),
+        window=(date(2022, 12, 15), date(2023, 6, 14)),
+        deadline=date(2023, 6, 18),
+        returns=returns,
+        absences=[],
+        previous=previous,
+    )

@@ -6,12 +6,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
 from agencies.roster import Roster
 from agencies.samples import load_samples
 from phoihop.demo import submit_samples
+from report.annex import CHARTS, SENDERS
 from schema.consolidations import STOPPED, consolidation_view, latest_draft, mark_running, request_consolidation
 from schema.intake import submit_return
 from tests.docx_reading import paragraphs, section
@@ -39,9 +41,13 @@ def test_the_flow_drafts_and_reports_who_is_missing(
     draft = Path(state.result())
     assert draft == tmp_path / "bao-cao-2023-H1-v1.docx"
     assert "169,75 triệu đồng" in section(draft, "2.1.")
-    assert any(
-        "chưa nhận được báo cáo của: Chi cục Hải quan Hưng Yên, UBND huyện Ân Thi" in p for p in paragraphs(draft)
-    )
+    assert not any("Tổng hợp từ báo cáo của" in p for p in paragraphs(draft)), "the note is the coordinator's"
+    annex = load_workbook(tmp_path / "phu-luc-2023-H1-v1.xlsx")
+    note = annex[SENDERS]["A2"].value
+    assert note.startswith("Tổng hợp từ báo cáo của 23/25 cơ quan, đơn vị")
+    assert "chưa nhận được báo cáo của: Chi cục Hải quan Hưng Yên, UBND huyện Ân Thi" in note
+    charts = sorted(tmp_path.glob("bieu-do-2023-H1-v1-*.png"))
+    assert charts and len(annex[CHARTS]._images) == len(charts)
 
     table = read_artifact("completeness-2023-h1")
     assert "23/25" in table.description
@@ -50,7 +56,8 @@ def test_the_flow_drafts_and_reports_who_is_missing(
     assert rows["UBND huyện Ân Thi"]["Trạng thái"] == "Chưa gửi"
     assert rows["Công an tỉnh Hưng Yên"]["Trạng thái"] == "Đã nhận" and rows["Công an tỉnh Hưng Yên"]["Phiên bản"] == 1
     link = read_artifact("draft-2023-h1")
-    assert link.data.endswith("bao-cao-2023-H1-v1.docx") or draft.name in link.data
+    assert link.data.endswith("bao-cao-2023-H1-v1.docx)")
+    assert "phu-luc-2023-H1-v1.xlsx" in read_artifact("annex-2023-h1").data
 
 
 def test_a_consolidation_asked_for_is_noted_running_then_completed_with_its_draft(

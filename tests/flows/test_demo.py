@@ -36,6 +36,7 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert "hơn 42.000 kết nối" in coordination and "(có chiều hướng gia tăng)" in coordination
     assert "tổ chức đánh bạc và đánh bạc trên không gian mạng, hiện nay Công an huyện Văn Lâm đang xác minh" in police
     assert section(draft, "V.").startswith("Trong giai đoạn phát triển mạnh mẽ của công nghệ thông tin như hiện nay")
+    assert (tmp_path / "phu-luc-2023-H1-v1.xlsx").exists() and list(tmp_path.glob("bieu-do-2023-H1-v1-*.png"))
 
     # The portal's next step: passwords for the demo's coordinator and an officer, printed and kept.
     accounts = dict(line.split("\t") for line in (tmp_path / "demo-accounts.txt").read_text().splitlines())

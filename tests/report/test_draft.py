@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from agencies.roster import Roster
 from agencies.samples import SampleSet, load_samples
 from phoihop.demo import submit_samples
+from report.annex import completeness_note
 from report.context import build_context
 from report.draft import render_draft
 from schema.intake import submit_return
@@ -172,7 +173,7 @@ def test_decree_30_frame(golden: Path) -> None:
     assert body[1].endswith("trong lĩnh vực thông tin và truyền thông 6 tháng đầu năm 2023")
     assert body[2] == "Kính gửi: UBND tỉnh Hưng Yên"
     assert body[3].startswith("Thực hiện Quyết định số 04/2016/QĐ-UBND ngày 15/3/2016 của UBND tỉnh Hưng Yên")
-    assert "Tổng hợp từ báo cáo của đủ 25/25 cơ quan, đơn vị." in body
+    assert not any("Tổng hợp từ báo cáo của" in p for p in body), "the completeness note is the coordinator's (annex)"
     assert body[-1] == "Trân trọng báo cáo./."
     closing = table_text(golden, 1)
     assert (
@@ -215,9 +216,11 @@ def test_missing_and_invalid_agencies_are_listed(
     submit_samples(loaded, roster, without(samples, "customs", "district-phu-cu", "market-surveillance"), "test")
     bad = filled_form(roster, "market-surveillance", figures={"violation_cases": -1})
     assert not submit_return(loaded, roster, bad, channel="cli", actor="t").accepted
-    path = draft(loaded, roster, tmp_path / "thieu.docx")
-    note = next(p for p in paragraphs(path) if p.startswith("Tổng hợp từ báo cáo của"))
-    assert "22/25" in note
+    context = build_context(load_period_returns(loaded, "2023-H1"), REPORT_DATE)
+    path = render_draft(context, tmp_path / "thieu.docx")
+    note = completeness_note(context)
+    assert note.startswith("Tổng hợp từ báo cáo của 22/25")
+    assert not any("Tổng hợp từ báo cáo của" in p for p in paragraphs(path)), "the note goes to the annex, not the body"
     assert "chưa nhận được báo cáo của: Chi cục Hải quan Hưng Yên, UBND huyện Phù Cừ" in note
     assert "báo cáo chưa hợp lệ, đang chờ gửi lại: Cục Quản lý thị trường tỉnh Hưng Yên" in note
     customs = section(path, "2.4.")
