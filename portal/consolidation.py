@@ -8,13 +8,16 @@ in a worker thread: importing it takes seconds the event loop must not wait.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from types import ModuleType
 
 import anyio
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from agencies.errors import UserError
 from portal.gate import DatabaseGate
+from report.versions import annex_of
 from schema.consolidations import (
     FLOW_FAILED,
     NOT_NOTED,
@@ -23,6 +26,7 @@ from schema.consolidations import (
     attach_flow_run,
     consolidation_view,
     failure_message,
+    latest_draft,
     mark_failed_view,
     request_consolidation,
 )
@@ -95,3 +99,16 @@ async def read_consolidation(app: FastAPI, consolidation_id: int) -> Consolidati
         return view
     log.warning("consolidation %d: flow run %s ended %s, its outcome not noted", view.id, view.flow_run_id, ended)
     return await gate.run(mark_failed_view, view.id, ENDED_MESSAGES.get(ended, STOPPED))
+
+
+def latest_annex(session: Session, period_id: str) -> Path:
+    """The annex written with the period's latest draft; `annex_not_ready` (404) when that draft has none."""
+    annex = annex_of(latest_draft(session, period_id))
+    if annex is None:
+        raise UserError(
+            "annex_not_ready",
+            f"Bản dự thảo mới nhất của kỳ {period_id} không có phụ lục số liệu: hãy tổng hợp lại kỳ này.",
+            status=404,
+            field="period",
+        )
+    return annex

@@ -33,6 +33,10 @@ class InvalidRequestOut(ErrorOut):
     errors: list[InvalidField] = []
 
 
+# The office files the portal sends: forms and annexes, drafts.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 DESCRIPTIONS = {
     400: "yêu cầu không đúng định dạng",
     401: "thiếu hoặc sai khóa truy cập",

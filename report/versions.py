@@ -183,3 +183,12 @@ def changes_of(version: DraftVersion) -> DraftChanges:
     earlier = (DraftVersion(version.period_id, n, version.folder) for n in reversed(range(1, version.number)))
     previous = next((s for s in map(read_summary, earlier) if s is not None), None)
     return compare_summaries(previous, current)
+
+
+def annex_of(draft: Path) -> Path | None:
+    """The annex written with a numbered draft, when it is there."""
+    try:
+        annex = version_of(draft).beside("phu-luc", ".xlsx")
+    except ValueError:  # a draft from before drafts were numbered had no annex
+        return None
+    return annex if annex.is_file() else None

@@ -50,6 +50,8 @@ def consolidate(
     console.print(
         f"Đã lập dự thảo báo cáo kỳ {row.id}, phiên bản {version.number} (bản mới nhất): {escape(str(draft))}"
     )
+    annex = version.beside("phu-luc", ".xlsx")
+    console.print(f"Phụ lục số liệu (kèm tình hình gửi báo cáo, nguồn số liệu, biểu đồ): {escape(str(annex))}")
     typer.echo(render("consolidation/changes.txt.j2", changes=changes_of(version)), nl=False)
 
 

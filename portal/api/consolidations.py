@@ -9,14 +9,13 @@ from fastapi.responses import FileResponse
 
 from agencies.bounds import ID_MAX
 from agencies.calendar import parse_period
-from portal.consolidation import read_consolidation, start_consolidation
+from portal.consolidation import latest_annex, read_consolidation, start_consolidation
 from portal.deps import ClientIp, Coordinator, Database
-from portal.responses import ErrorOut, documented
+from portal.responses import DOCX, XLSX, ErrorOut, documented
 from schema.consolidations import ConsolidationView, latest_draft
 
 router = APIRouter(tags=["consolidation"])
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ConsolidationId = Annotated[int, Path(ge=1, le=ID_MAX, description="số lượt tổng hợp")]
 PeriodId = Annotated[str, Path(description="mã kỳ báo cáo, ví dụ 2023-H1", examples=["2023-H1"])]
 
@@ -68,3 +67,17 @@ async def download_draft(period: PeriodId, database: Database, _: Coordinator) -
     """Tải dự thảo báo cáo tổng hợp (.docx) của lượt tổng hợp xong gần nhất; 404 `draft_not_ready` khi chưa có."""
     draft = await database.run(latest_draft, parse_period(period).id)
     return FileResponse(draft, media_type=DOCX, filename=draft.name)
+
+
+@router.get(
+    "/periods/{period}/annex",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}, "description": "the annex"},
+        **documented(401, 403, 404, 422),
+    },
+)
+async def download_annex(period: PeriodId, database: Database, _: Coordinator) -> FileResponse:
+    """Tải phụ lục số liệu (.xlsx) đi kèm bản dự thảo mới nhất; 404 `draft_not_ready` hoặc `annex_not_ready` khi chưa có."""
+    annex = await database.run(latest_annex, parse_period(period).id)
+    return FileResponse(annex, media_type=XLSX, filename=annex.name)

@@ -15,7 +15,7 @@ from agencies.bounds import AGENCY_ID_MAX, REASON_MAX
 from agencies.calendar import PERIOD_ID_PATTERN, parse_period
 from agencies.errors import UserError
 from portal.deps import ClientIp, Coordinator, CurrentPrincipal, Database
-from portal.responses import documented
+from portal.responses import XLSX, documented
 from schema.completeness import Completeness, completeness_document, period_completeness
 from schema.credentials import Principal
 from schema.mail_log import mail_failures
@@ -28,7 +28,6 @@ from schema.withdrawal import withdraw_return
 
 router = APIRouter(tags=["periods"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A period id in the path. The pattern documents it; the route checks it itself (parse_period), so that a
 # malformed id is answered with its own Vietnamese message: a 422 naming the field `period`.

@@ -21,6 +21,7 @@ from agencies.forms import Form
 from agencies.states import ReturnStatus
 from portal.deps import ClientIp, Database
 from portal.receipt_mail import AnswerByMail
+from portal.responses import XLSX
 from portal.uploads import uploaded_file
 from portal.web import AgencyViewer, RowId, checked_form, go, page, text_field
 from report.wording import number
@@ -95,7 +96,7 @@ async def download_form(period: str, database: Database, viewer: AgencyViewer) -
     filled = await database.run(agency_form, parse_period(period).id, viewer.agency_id)
     return Response(
         filled.content,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filled.filename}"', "Cache-Control": "no-store"},
     )
 

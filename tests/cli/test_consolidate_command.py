@@ -85,6 +85,9 @@ def test_a_rerun_after_a_corrected_return_writes_version_2_keeps_version_1_and_n
     v2 = drafts / "bao-cao-2023-H1-v2.docx"
     assert f"Đã lập dự thảo báo cáo kỳ 2023-H1, phiên bản 2 (bản mới nhất): {v2}" in second
     assert v1.read_bytes() == edited, "version 1 is kept as the officer left it"
+    annex = drafts / "phu-luc-2023-H1-v2.xlsx"
+    assert f"Phụ lục số liệu (kèm tình hình gửi báo cáo, nguồn số liệu, biểu đồ): {annex}" in second, "\n".join(second)
+    assert annex.exists() and (drafts / "phu-luc-2023-H1-v1.xlsx").exists()
     assert v2.stat().st_size > 0
     changes = second[second.index("So với phiên bản 1:") + 1 :]
     moved = [line for line in changes if "2.1. Công an tỉnh" in line]

@@ -116,6 +116,7 @@ TABLE = [
         case="a consolidation that is not there",
     ),
     Row("GET", P + "/{period}/draft", P + "/2023-H1/draft", (401, 403, 403, 404), case="the draft, none yet"),
+    Row("GET", P + "/{period}/annex", P + "/2023-H1/annex", (401, 403, 403, 404), case="the annex, none yet"),
     Row("GET", "/api/v1/health", "/api/v1/health", (200, 200, 200, 200), case="health"),
     Row("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", (200, 200, 200, 200), case="the OpenAPI document"),
     Row("GET", "/api/v1/docs", "/api/v1/docs", (200, 200, 200, 200), case="the API's docs page"),

@@ -15,6 +15,7 @@ from schema.credentials import issue_token
 from schema.models import AuditEntry, Consolidation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -48,7 +49,7 @@ def test_without_prefect_it_is_503_flows_not_running_and_the_request_ends_failed
     assert (audit.actor, audit.ip) == ("api:coordinator", "127.0.0.1")
 
 
-def test_the_latest_completed_draft_is_downconsolidable(
+def test_the_latest_completed_draft_is_downloaded(
     http: httpx.Client, consolidable: Session, coordinator: dict[str, str], tmp_path: Path
 ) -> None:
     missing = http.get("/api/v1/periods/2023-H1/draft", headers=coordinator)
@@ -65,6 +66,22 @@ def test_the_latest_completed_draft_is_downconsolidable(
     assert response.headers["content-disposition"] == 'attachment; filename="bao-cao-2023-H1.docx"'
     shown = http.get(f"/api/v1/consolidations/{row.id}", headers=coordinator).json()
     assert (shown["state"], shown["draft_available"], shown["period"]) == ("completed", True, "2023-H1")
+    none = http.get("/api/v1/periods/2023-H1/annex", headers=coordinator)
+    assert none.status_code == 404 and none.json()["code"] == "annex_not_ready", "a draft from before annexes"
+
+
+def test_the_annex_of_the_latest_draft_is_downloaded(
+    http: httpx.Client, consolidable: Session, coordinator: dict[str, str], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "bao-cao-2023-H1-v1.docx", tmp_path / "bao-cao-2023-H1-v2.docx"
+    for number, draft in enumerate((first, second), 1):
+        draft.write_bytes(b"PK\x03\x04 a docx")
+        (tmp_path / f"phu-luc-2023-H1-v{number}.xlsx").write_bytes(b"PK\x03\x04 annex %d" % number)
+        mark_completed(consolidable, request_consolidation(consolidable, "2023-H1", "api:coordinator").id, str(draft))
+    response = http.get("/api/v1/periods/2023-H1/annex", headers=coordinator)
+    assert response.status_code == 200 and response.content == b"PK\x03\x04 annex 2"
+    assert response.headers["content-type"] == XLSX
+    assert response.headers["content-disposition"] == 'attachment; filename="phu-luc-2023-H1-v2.xlsx"'
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,7 @@ ROWS = [
     Row("POST", "/coordinator/periods/{period}/consolidations", _coordinator(503)),  # no flow runner on this server
     Row("GET", "/coordinator/consolidations/{consolidation_id}", _coordinator(200)),
     Row("GET", "/coordinator/periods/{period}/draft", _coordinator(404)),  # none written yet
+    Row("GET", "/coordinator/periods/{period}/annex", _coordinator(404)),  # none written yet
     Row("GET", "/coordinator/returns/{return_id}", _coordinator(200)),
     Row("GET", "/coordinator/agencies/{agency}", _coordinator(200)),
     Row("POST", "/coordinator/agencies/{agency}/returns", _coordinator(303), _backfill),

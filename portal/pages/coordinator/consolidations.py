@@ -9,15 +9,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from agencies.calendar import parse_period
-from portal.consolidation import read_consolidation, start_consolidation
+from portal.consolidation import latest_annex, read_consolidation, start_consolidation
 from portal.deps import ClientIp, Database
+from portal.responses import DOCX, XLSX
 from portal.web import CoordinatorViewer, RowId, checked_form, go, page
 from schema.consolidations import latest_draft
 
 router = APIRouter()
 REFRESH_SECONDS = 3  # how often a consolidation's page reloads itself until the work has ended
 FINAL_STATES = ("completed", "failed")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.post("/coordinator/periods/{period}/consolidations")
@@ -47,3 +47,9 @@ async def consolidation_page(consolidation_id: RowId, request: Request, viewer: 
 async def download_draft(period: str, database: Database, viewer: CoordinatorViewer) -> Response:
     path = await database.run(latest_draft, parse_period(period).id)
     return FileResponse(path, media_type=DOCX, filename=path.name, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/coordinator/periods/{period}/annex")
+async def download_annex(period: str, database: Database, viewer: CoordinatorViewer) -> Response:
+    path = await database.run(latest_annex, parse_period(period).id)
+    return FileResponse(path, media_type=XLSX, filename=path.name, headers={"Cache-Control": "no-store"})
