@@ -8,7 +8,7 @@ killed or cancelled midway is noted by Prefect's state hooks.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from prefect import Flow, flow, get_run_logger, task
@@ -16,11 +16,11 @@ from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 
-from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import PeriodReturns
 from agencies.states import AgencyStanding
 from report.context import ReportContext, build_context
 from report.draft import render_draft
+from report.preview import preview
 from schema.consolidations import STOPPED, failure_message, mark_completed, mark_failed, mark_running
 from schema.database import configured_session
 from schema.snapshot import load_period_returns
@@ -59,15 +59,22 @@ def publish_completeness(data: PeriodReturns) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def merge_returns(data: PeriodReturns, report_date: date) -> ReportContext:
+def merge_returns(data: PeriodReturns, report_date: date | None, number: int | None = None) -> ReportContext:
     """Merge figures and narrative with pandas into the report's plain context."""
-    return build_context(data, report_date)
+    return build_context(data, report_date, number)
 
 
 @task(cache_policy=NO_CACHE)
 def draft_report(context: ReportContext, out_dir: Path) -> Path:
     """Render the Word draft."""
     return render_draft(context, out_dir / f"bao-cao-{context.period_id}.docx")
+
+
+@task(cache_policy=NO_CACHE)
+def preview_draft(draft: Path) -> Path:
+    """Convert the draft to PDF with LibreOffice, and its page 1 to PNG, beside it; returns the PDF's path."""
+    pdf, _ = preview(draft)
+    return pdf
 
 
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
@@ -99,12 +106,16 @@ def record_stop(flow: Flow, flow_run: FlowRun, state: State) -> None:
             mark_failed(session, int(consolidation_id), STOPPED)
 
 
-def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
-    """The flow's steps: returns in, completeness published, merged, drafted, linked."""
+def write_draft(
+    period: str, out_dir: Path, report_date: date | None, number: int | None = None, pdf: bool = False
+) -> Path:
+    """The flow's steps: returns in, completeness published, merged, drafted, previewed if asked, linked."""
     data = load_returns(period)
     publish_completeness(data)
-    context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
+    context = merge_returns(data, report_date, number)
     draft = draft_report(context, out_dir)
+    if pdf:
+        preview_draft(draft)
     create_link_artifact(
         key=f"draft-{data.period.id.lower()}",
         link=draft.resolve().as_uri(),
@@ -121,17 +132,21 @@ def consolidate(
     out_dir: str = "out",
     report_date: date | None = None,
     consolidation_id: int | None = None,
+    number: int | None = None,
+    pdf: bool = False,
 ) -> str:
     """Merge the period's latest valid returns and write the draft report; returns its path.
 
+    Without `report_date` or `number`, the day, the month and the number are left blank for the clerk.
+    With `pdf`, the draft is also converted to PDF and its page 1 to PNG, beside it (report/preview.py).
     With `consolidation_id` (the portal's request), its progress and outcome are noted there.
     The database is the one the settings name (PHOIHOP_DATABASE_URL), never a parameter.
     """
     if consolidation_id is None:
-        return str(write_draft(period, Path(out_dir), report_date))
+        return str(write_draft(period, Path(out_dir), report_date, number, pdf))
     record_start(consolidation_id)
     try:
-        draft = write_draft(period, Path(out_dir), report_date)
+        draft = write_draft(period, Path(out_dir), report_date, number, pdf)
     except Exception as exc:
         record_failure(consolidation_id, failure_message(exc))
         raise
