@@ -112,7 +112,7 @@ def render_first_page(pdf: Path, target: Path, dpi: int = PNG_DPI) -> Path:
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
-        image = page.render(scale=dpi / 72).to_pil()
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()  # black text: a grey picture is a third the size
         image.save(target, format="PNG", optimize=True)
         page.close()
     finally:
