@@ -104,6 +104,12 @@ def _two_columns(document, widths_mm: tuple[float, float], padding_mm: float | N
     return cells[0], cells[1]
 
 
+def _keep_together(row) -> None:
+    """The table row is never split across two pages."""
+    properties = row.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+
+
 def _vietnamese(document) -> None:
     """The document's language (defaults, Normal style, theme fonts) is Vietnamese: Word spell-checks it so."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -199,11 +205,18 @@ def build() -> None:
     _body_branch(document, "note", first=False)
     _font(document.add_paragraph().add_run("{{ block.text }}"), 13, italic=True)
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p else %}")
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p if loop.last %}")
+    closing = document.add_paragraph()  # «Trân trọng báo cáo./.» never ends a page the signature is not on
+    closing.paragraph_format.keep_with_next = True
+    _font(closing.add_run("{{ block.text }}"), 14)
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p else %}")
     _font(document.add_paragraph().add_run("{{ block.text }}"), 14)
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endif %}")
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endif %}")
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endfor %}")
 
     left, right = _two_columns(document, (85, TEXT_WIDTH_MM - 85))
+    _keep_together(left._tc.getparent())  # the recipients and the signature on one page
     _line(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     _plain(left.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p for line in recipients %}")
     _line(left, "{{ line }}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)

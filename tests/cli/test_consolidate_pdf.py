@@ -96,11 +96,12 @@ def test_the_header_keeps_each_name_on_its_own_line(preview: Preview) -> None:
     assert preview.pages[0][6] == "BÁO CÁO"
 
 
-def test_the_roster_s_signing_authority_stands_above_the_signature(preview: Preview) -> None:
+def test_the_roster_s_signing_authority_stands_above_the_signature_on_the_closing_line_s_page(preview: Preview) -> None:
     last = preview.pages[-1]
     at = last.index("KT. GIÁM ĐỐC")
     assert last[at + 1 : at + 3] == ["PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]
     assert last[-1] == "Nguyễn Văn A"
+    assert last[last.index("Nơi nhận:") - 1] == "Trân trọng báo cáo./.", "the closing line kept with the signature"
 
 
 def test_without_libreoffice_the_pdf_is_refused_before_anything_is_drafted(tmp_path: Path) -> None:
