@@ -78,7 +78,8 @@ def convert_to_pdf(draft: Path, timeout: float = TIMEOUT_SECONDS) -> Path:
             raise UserError(
                 "office_failed",
                 f"LibreOffice không chuyển được dự thảo {draft.name} sang PDF"
-                f"{f' ({detail})' if detail else ''}. Mở dự thảo bằng Word hoặc LibreOffice để kiểm tra tệp.",
+                f"{f' ({detail})' if detail else ''}. Dự thảo vẫn được ghi ở {draft}: mở bằng Word hoặc LibreOffice "
+                "để kiểm tra tệp.",
                 status=500,
             )
         shutil.move(produced, target)
@@ -98,7 +99,7 @@ def _run(command: list[str], timeout: float, draft: Path) -> str:
         raise UserError(
             "office_timeout",
             f"LibreOffice chưa chuyển xong dự thảo {draft.name} sang PDF sau {timeout:.0f} giây nên đã bị dừng. "
-            "Thử lại sau, khi máy bớt bận.",
+            f"Dự thảo vẫn được ghi ở {draft}; thử lại sau, khi máy bớt bận.",
             status=503,
         ) from None
     lines = [line for line in errors.splitlines() if line.strip() and "javaldx" not in line]
