@@ -32,6 +32,15 @@ def _run_flow(
     return Path(path)
 
 
+def parse_number(text: str | None) -> int | None:
+    """The document's number (`--number 123`), or exit with a one-line reason."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        fail(f"Số văn bản «{text}» không hợp lệ: ghi một số nguyên dương, ví dụ --number 123.")
+    return int(text)
+
+
 def consolidate(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
@@ -41,8 +50,8 @@ def consolidate(
         typer.Option("--date", help="Ngày ghi trên báo cáo (YYYY-MM-DD); mặc định để trống ngày, tháng cho văn thư."),
     ] = None,
     number: Annotated[
-        int | None,
-        typer.Option("--number", min=1, help="Số văn bản, ví dụ 123; mặc định để trống cho văn thư ghi khi ban hành."),
+        str | None,
+        typer.Option("--number", help="Số văn bản, ví dụ 123; mặc định để trống cho văn thư ghi khi ban hành."),
     ] = None,
     pdf: Annotated[
         bool,
@@ -54,6 +63,7 @@ def consolidate(
     """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx)."""
     app = app_context(ctx)
     day = parse_day(report_date)
+    document_number = parse_number(number)
     if pdf:
         require_office()  # before Prefect is even started: the preview could not be made
     with app.session() as session:
@@ -64,7 +74,7 @@ def consolidate(
         raise NothingToConsolidate(row.id, len(states))
     if len(accepted) < len(states):
         typer.echo(render("consolidation/incomplete.txt.j2", period=row.id, states=states), nl=False)
-    draft = _run_flow(app, row.id, out_dir(out), day, number, pdf)
+    draft = _run_flow(app, row.id, out_dir(out), day, document_number, pdf)
     console.print(f"Đã lập dự thảo báo cáo kỳ {row.id}: {escape(str(draft))}")
     if pdf:
         console.print(f"Bản PDF của dự thảo (LibreOffice): {escape(str(pdf_path(draft)))}")
