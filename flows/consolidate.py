@@ -73,7 +73,13 @@ def draft_report(context: ReportContext, out_dir: Path) -> Path:
 @task(cache_policy=NO_CACHE)
 def preview_draft(draft: Path) -> Path:
     """Convert the draft to PDF with LibreOffice, and its page 1 to PNG, beside it; returns the PDF's path."""
-    pdf, _ = preview(draft)
+    pdf, png = preview(draft)
+    create_link_artifact(
+        key=f"preview-{draft.stem.lower()}",
+        link=pdf.resolve().as_uri(),
+        link_text=pdf.name,
+        description=f"Bản PDF của dự thảo {draft.name} (LibreOffice); ảnh trang 1: {png.name}",
+    )
     return pdf
 
 
