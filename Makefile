@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo serve test lint clean
+.PHONY: demo serve test lint clean picture
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## picture: the README's picture of the draft (docs/images/draft-page-1.png): `phoihop demo`, then page 1 of
+## `phoihop consolidate 2023-H1 --pdf` (LibreOffice: `bash .ci/office`)
+picture: $(BIN)/.installed
+	$(BIN)/python tools/readme_picture.py
 
 clean:
 	rm -rf $(VENV) $(OUT) var

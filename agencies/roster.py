@@ -89,19 +89,63 @@ class Regulation(BaseModel):
     title: str
 
 
+class SigningAuthority(StrEnum):
+    """How the signer signs (Decree 30/2020/NĐ-CP, art. 13): the word before the head's title."""
+
+    ON_BEHALF = "KT."  # ký thay: a deputy signs for the head (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)
+    FOR_BODY = "TM."  # thay mặt: the head signs for a collective body (TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH)
+    BY_ORDER = "TL."  # thừa lệnh: an office head signs by the head's order (TL. GIÁM ĐỐC / CHÁNH VĂN PHÒNG)
+    DELEGATED = "TUQ."  # thừa ủy quyền: signed by delegation (TUQ. GIÁM ĐỐC / TRƯỞNG PHÒNG …)
+    ACTING = "Q."  # quyền: the acting head signs alone (Q. GIÁM ĐỐC)
+
+
 class Coordinator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     agency: AgencyId = Field(description="the roster agency that consolidates")
-    superior_body: str
-    issuing_body: str
+    superior_body: str = Field(description="the superior body, upper case; a line break where a long name breaks")
+    issuing_body: str = Field(description="the issuing body, upper case; a line break where a long name breaks")
     full_name: str | None = Field(None, description="the department's name in the report's text; default: its agency's")
     short_name: str
     document_code: str = Field(description="type and body code after the number: BC-STTTT")
     place: str = Field(description="place in the date line")
-    signer_title: str = Field("GIÁM ĐỐC", description="the signer's title above the signature")
+    signer_title: str = Field("GIÁM ĐỐC", description="the head's title (or the body's name, with TM.)")
+    signing_authority: SigningAuthority | None = Field(
+        None, description="KT. / TM. / TL. / TUQ. / Q. before `signer_title`; none: the head signs"
+    )
+    signer_position: str | None = Field(
+        None, description="the signer's own title, the line under the authority's (KT., TM., TL., TUQ.)"
+    )
     signer_name: str = Field("", description="the signer's name under the signature; empty: left for the clerk")
     recipients: list[str] = Field(default_factory=list, description="the 'Nơi nhận' list before «Lưu: VT»")
+
+    @model_validator(mode="after")
+    def _signing(self) -> Coordinator:
+        authority = self.signing_authority
+        if authority in {None, SigningAuthority.ACTING} and self.signer_position:
+            raise ValueError(
+                f"signer_position chỉ ghi khi ký {', '.join(a.value for a in _TWO_LINE_AUTHORITIES)} "
+                f"(người ký không phải người đứng đầu); "
+                f"{'ký Q. (quyền)' if authority else 'người đứng đầu ký'} thì bỏ khóa này"
+            )
+        if authority in _TWO_LINE_AUTHORITIES and not self.signer_position:
+            raise ValueError(
+                f"ký {authority.value} thì phải ghi signer_position: chức vụ của người ký, ví dụ «PHÓ GIÁM ĐỐC»"
+            )
+        return self
+
+    def signature_lines(self) -> list[str]:
+        """The lines above the signature: `KT. GIÁM ĐỐC`, `PHÓ GIÁM ĐỐC`; or the head's title alone."""
+        first = f"{self.signing_authority.value} {self.signer_title}" if self.signing_authority else self.signer_title
+        return [first, self.signer_position] if self.signer_position else [first]
+
+
+_TWO_LINE_AUTHORITIES = (
+    SigningAuthority.ON_BEHALF,
+    SigningAuthority.FOR_BODY,
+    SigningAuthority.BY_ORDER,
+    SigningAuthority.DELEGATED,
+)
 
 
 class ReportWords(BaseModel):
@@ -263,6 +307,9 @@ _PYDANTIC_MESSAGES = {
 
 
 def _describe(error: dict[str, Any]) -> str:
+    if error["type"] == "enum":  # pydantic's `expected` is already `'KT.', 'TM.' or 'Q.'`
+        expected = error["ctx"]["expected"].replace(" or ", " hoặc ")
+        return f"giá trị «{shorten(str(error['input']))}» không hợp lệ: chỉ nhận {expected}"
     message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
     return message.removeprefix("Value error, ")
 

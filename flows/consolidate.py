@@ -8,7 +8,7 @@ killed or cancelled midway is noted by Prefect's state hooks.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from prefect import Flow, flow, get_run_logger, task
@@ -16,7 +16,6 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 
-from agencies.calendar import REPORTING_TZ
 from agencies.period_returns import NothingToConsolidate, PeriodReturns
 from agencies.states import AgencyStanding
 from report.annex import write_annex as render_annex
@@ -24,6 +23,7 @@ from report.charts import Chart
 from report.charts import draw_charts as render_charts
 from report.context import ReportContext, build_context
 from report.draft import render_draft
+from report.preview import preview
 from report.templating import render
 from report.versions import (
     DraftChanges,
@@ -72,9 +72,9 @@ def publish_completeness(data: PeriodReturns) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def merge_returns(data: PeriodReturns, report_date: date) -> ReportContext:
+def merge_returns(data: PeriodReturns, report_date: date | None, number: int | None = None) -> ReportContext:
     """Merge figures and narrative with pandas into the report's plain context."""
-    return build_context(data, report_date)
+    return build_context(data, report_date, number)
 
 
 @task(cache_policy=NO_CACHE)
@@ -114,6 +114,19 @@ def write_annex(context: ReportContext, charts: list[tuple[Chart, Path]], path: 
     return render_annex(context, path, charts)
 
 
+@task(cache_policy=NO_CACHE)
+def preview_draft(draft: Path) -> Path:
+    """Convert the draft to PDF with LibreOffice, and its page 1 to PNG, beside it; returns the PDF's path."""
+    pdf, png = preview(draft)
+    create_link_artifact(
+        key=f"preview-{draft.stem.lower()}",
+        link=pdf.resolve().as_uri(),
+        link_text=pdf.name,
+        description=f"Bản PDF của dự thảo {draft.name} (LibreOffice); ảnh trang 1: {png.name}",
+    )
+    return pdf
+
+
 @task(retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NO_CACHE)
 def record_start(consolidation_id: int) -> None:
     """Note that the coordinator's consolidation is running."""
@@ -143,17 +156,21 @@ def record_stop(flow: Flow, flow_run: FlowRun, state: State) -> None:
             mark_failed(session, int(consolidation_id), STOPPED)
 
 
-def write_draft(period: str, out_dir: Path, report_date: date | None) -> Path:
+def write_draft(
+    period: str, out_dir: Path, report_date: date | None, number: int | None = None, pdf: bool = False
+) -> Path:
     """The flow's steps: returns in, completeness published, merged, drafted as a new version with its annex and
-    charts, what changed since the last version published, linked."""
+    charts, what changed since the last version published, previewed if asked, linked."""
     data = load_returns(period)
     publish_completeness(data)
     if not data.returns:  # a draft of blanks helps nobody; the Prefect UI and the portal get the reason too
         raise NothingToConsolidate(data.period.id, len(data.roster.agencies()))
-    context = merge_returns(data, report_date or datetime.now(REPORTING_TZ).date())
+    context = merge_returns(data, report_date, number)
     version = draft_report(context, out_dir)
     annex = write_annex(context, draw_charts(context, version), version.beside("phu-luc", ".xlsx"))
-    record_version(context, data, version)  # last: the version is complete
+    record_version(context, data, version)  # last of the version's files: it is complete
+    if pdf:
+        preview_draft(version.docx)
     for key, path, what in (
         ("draft", version.docx, "Dự thảo báo cáo tổng hợp"),
         ("annex", annex, "Phụ lục số liệu, tình hình gửi báo cáo và biểu đồ"),
@@ -174,17 +191,21 @@ def consolidate(
     out_dir: str = "out",
     report_date: date | None = None,
     consolidation_id: int | None = None,
+    number: int | None = None,
+    pdf: bool = False,
 ) -> str:
     """Merge the period's latest valid returns and write the draft report; returns its path.
 
+    Without `report_date` or `number`, the day, the month and the number are left blank for the clerk.
+    With `pdf`, the draft is also converted to PDF and its page 1 to PNG, beside it (report/preview.py).
     With `consolidation_id` (the portal's request), its progress and outcome are noted there.
     The database is the one the settings name (PHOIHOP_DATABASE_URL), never a parameter.
     """
     if consolidation_id is None:
-        return str(write_draft(period, Path(out_dir), report_date))
+        return str(write_draft(period, Path(out_dir), report_date, number, pdf))
     record_start(consolidation_id)
     try:
-        draft = write_draft(period, Path(out_dir), report_date)
+        draft = write_draft(period, Path(out_dir), report_date, number, pdf)
     except Exception as exc:
         record_failure(consolidation_id, failure_message(exc))
         raise

@@ -172,7 +172,7 @@ class ReportContext:
     period_id: str
     period_label: str
     previous_year: int
-    report_date: date
+    report_date: date | None  # none: the day and month are left blank for the clerk at issuance
     window: tuple[date, date]
     deadline: date
     province: str
@@ -185,6 +185,7 @@ class ReportContext:
     gathered: dict[str, list[Paragraph]]
     completeness: Completeness
     wording: tuple[tuple[str, str], ...] = ()  # the roster's own templates (name, text)
+    number: int | None = None  # the document's number; none: left blank for the clerk at issuance
 
     @property
     def groups(self) -> list[GroupSection]:
@@ -255,7 +256,7 @@ def _senders(data: PeriodReturns) -> tuple[Sender, ...]:
     return tuple(senders)
 
 
-def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
+def build_context(data: PeriodReturns, report_date: date | None, number: int | None = None) -> ReportContext:
     """Merge the returns and lay them out in the report's order, as plain data."""
     roster = data.roster
     figures, totals, narrative = merge_period(data)
@@ -332,4 +333,5 @@ def build_context(data: PeriodReturns, report_date: date) -> ReportContext:
             agencies=_senders(data),
         ),
         wording=tuple(sorted(roster.wording.items())),
+        number=number,
     )

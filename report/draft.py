@@ -6,14 +6,17 @@ the Jinja2 text templates beside it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from docxtpl import DocxTemplate
 
+from agencies.calendar import REPORTING_TZ
+from agencies.roster import Coordinator
 from report.body import TEMPLATES, render_body, template_context
 from report.context import ReportContext
 from report.templating import report_environment
-from report.wording import document_date
+from report.wording import document_date, document_number, undated
 
 DOCX_TEMPLATE = "bao-cao.docx"
 
@@ -23,13 +26,24 @@ def _lines(name: str, context: ReportContext, templates: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _date_line(context: ReportContext) -> str:
+    """`Hưng Yên, ngày 05 tháng 7 năm 2023`; with no report date, the day and month blank, this year's."""
+    day = context.report_date
+    return f"{context.coordinator['place']}, {document_date(day) if day else undated(datetime.now(REPORTING_TZ).year)}"
+
+
 def render_draft(context: ReportContext, out_path: Path, templates: Path = TEMPLATES) -> Path:
     """Write the .docx draft of `context` to `out_path`."""
+    coordinator = Coordinator.model_validate(context.coordinator)
     document = DocxTemplate(templates / "report" / DOCX_TEMPLATE)
     document.render(
         {
             "coordinator": context.coordinator,
-            "place_and_date": f"{context.coordinator['place']}, {document_date(context.report_date)}",
+            "superior_lines": coordinator.superior_body.splitlines(),
+            "issuing_lines": coordinator.issuing_body.splitlines(),
+            "number": document_number(context.number),
+            "signature": coordinator.signature_lines(),
+            "place_and_date": _date_line(context),
             "subject": " ".join(_lines("subject.txt.j2", context, templates)),
             "recipient": context.recipient,
             "blocks": render_body(context, templates),

@@ -64,10 +64,23 @@ def compare(current: float, previous: float | None, unit: str, year: int) -> str
     return f"{direction} {count(abs(current - previous), unit)} so với cùng kỳ năm {year}"
 
 
+CLERK_BLANK = " " * 6  # room the clerk fills in by hand at issuance (the document's number, its day and month)
+
+
 def document_date(day: date) -> str:
     """`ngày 05 tháng 7 năm 2023` — Decree 30: days under 10 and months 1–2 take a leading zero."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def undated(year: int) -> str:
+    """`ngày      tháng      năm 2023`: the day and month left blank for the clerk, who fills them at issuance."""
+    return f"ngày{CLERK_BLANK}tháng{CLERK_BLANK}năm {year}"
+
+
+def document_number(number: int | None) -> str:
+    """`05`, `123`: Decree 30 writes numbers under 10 with a leading zero; none: a blank for the clerk."""
+    return CLERK_BLANK if number is None else f"{number:02d}"
 
 
 def capital(text: str) -> str:

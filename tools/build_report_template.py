@@ -1,7 +1,8 @@
 """Write templates/report/bao-cao.docx: the Decree 30/2020 layout of the consolidated report.
 
-The .docx in the repository is the template a province edits in Word (letterhead, fonts,
-spacing); this script only creates the first version of it. Run from the project root:
+The .docx in the repository is the template a province may edit in Word (letterhead, fonts,
+spacing); this script writes it, the same every time: change the layout here and rerun it. Run from
+the project root:
 
     .venv/bin/python tools/build_report_template.py
 
@@ -24,7 +25,13 @@ from docx.text.paragraph import Paragraph
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "report" / "bao-cao.docx"
 FONT = "Times New Roman"
+LANGUAGE = "vi-VN"  # every run's language: Word spell-checks the draft as Vietnamese
 TEXT_WIDTH_MM = 210 - 30 - 15
+# The header's columns fill the text width exactly, with no cell padding: the left one holds the issuing body's
+# name in bold 12 pt upper case on one line up to ~74 mm ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG"; a longer name is broken
+# where the roster's `issuing_body` says), the right one "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (bold 12 pt, ~88 mm).
+HEADER_LEFT_MM = 75
+NAME_PT = 12
 
 
 def _font(run, size: float, bold: bool = False, italic: bool = False) -> None:
@@ -68,16 +75,57 @@ def _rule(container, width_mm: float, column_mm: float) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _two_columns(document, widths_mm: tuple[float, float]) -> tuple[_Cell, _Cell]:
+def _twips(mm: float) -> str:
+    return str(round(mm / 25.4 * 1440))
+
+
+def _two_columns(document, widths_mm: tuple[float, float], padding_mm: float | None = None) -> tuple[_Cell, _Cell]:
+    """A borderless one-row table as wide as the text, fixed layout; `padding_mm` overrides the cells' side padding."""
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), _twips(sum(widths_mm)))
+    if padding_mm is not None:
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("w:left", "w:right"):
+            margin = OxmlElement(side)
+            margin.set(qn("w:w"), _twips(padding_mm))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        properties.append(margins)
     cells = table.rows[0].cells
     for column, cell, width in zip(table.columns, cells, widths_mm, strict=True):
         column.width = Mm(width)  # LibreOffice reads the grid, Word the cells
         cell.width = Mm(width)
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     return cells[0], cells[1]
+
+
+def _keep_together(row) -> None:
+    """The table row is never split across two pages."""
+    properties = row.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def _vietnamese(document) -> None:
+    """The document's language (defaults, Normal style, theme fonts) is Vietnamese: Word spell-checks it so."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for rpr in (run_defaults, document.styles["Normal"].element.get_or_add_rPr()):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        for key in ("w:val", "w:eastAsia"):
+            lang.set(qn(key), LANGUAGE)
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), LANGUAGE)
+        theme.set(qn("w:eastAsia"), LANGUAGE)
+    document.core_properties.language = LANGUAGE
 
 
 def _page_number_header(section) -> None:
@@ -90,6 +138,13 @@ def _page_number_header(section) -> None:
     _font(run, 14)
     field.append(run._r)
     paragraph._p.append(field)
+
+
+def _loop(container, items: str, text: str, size: float, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+    """One line per item of `items`: docxtpl's paragraph loop around a line `{{ <text> }}`."""
+    _plain(container.add_paragraph(), align).add_run(f"{{%p for line in {items} %}}")
+    _line(container, text, size, bold=bold, align=align)
+    _plain(container.add_paragraph(), align).add_run("{%p endfor %}")
 
 
 def _body_branch(document, kind: str, first: bool) -> None:
@@ -117,15 +172,17 @@ def build() -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(6)
     fmt.line_spacing = 1.15
+    _vietnamese(document)
 
-    left, right = _two_columns(document, (72, TEXT_WIDTH_MM - 72 + 8))
-    _line(left, "{{ coordinator.superior_body }}", 13)
-    _line(left, "{{ coordinator.issuing_body }}", 13, bold=True)
-    _rule(left, 25, 72)
-    _line(left, "Số:        /{{ coordinator.document_code }}", 13)
-    _line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
-    _line(right, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
-    _rule(right, 62, TEXT_WIDTH_MM - 72 + 8)
+    right_mm = TEXT_WIDTH_MM - HEADER_LEFT_MM
+    left, right = _two_columns(document, (HEADER_LEFT_MM, right_mm), padding_mm=0)
+    _loop(left, "superior_lines", "{{ line }}", NAME_PT)
+    _loop(left, "issuing_lines", "{{ line }}", NAME_PT, bold=True)
+    _rule(left, 25, HEADER_LEFT_MM)
+    _line(left, "Số: {{ number }}/{{ coordinator.document_code }}", 13)
+    _line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", NAME_PT, bold=True)
+    _line(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
+    _rule(right, 56, right_mm)  # as long as the motto
     _line(right, "", 6)
     _line(right, "{{ place_and_date }}", 14, italic=True)
 
@@ -148,16 +205,23 @@ def build() -> None:
     _body_branch(document, "note", first=False)
     _font(document.add_paragraph().add_run("{{ block.text }}"), 13, italic=True)
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p else %}")
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p if loop.last %}")
+    closing = document.add_paragraph()  # «Trân trọng báo cáo./.» never ends a page the signature is not on
+    closing.paragraph_format.keep_with_next = True
+    _font(closing.add_run("{{ block.text }}"), 14)
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p else %}")
     _font(document.add_paragraph().add_run("{{ block.text }}"), 14)
+    _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endif %}")
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endif %}")
     _plain(document.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endfor %}")
 
     left, right = _two_columns(document, (85, TEXT_WIDTH_MM - 85))
+    _keep_together(left._tc.getparent())  # the recipients and the signature on one page
     _line(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     _plain(left.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p for line in recipients %}")
     _line(left, "{{ line }}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _plain(left.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT).add_run("{%p endfor %}")
-    _line(right, "{{ coordinator.signer_title }}", 14, bold=True)
+    _loop(right, "signature", "{{ line }}", 14, bold=True)
     for _ in range(4):
         _line(right, "", 14)
     _line(right, "{{ coordinator.signer_name }}", 14, bold=True)

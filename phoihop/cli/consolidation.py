@@ -12,27 +12,52 @@ from rich.markup import escape
 from agencies.states import AgencyStanding
 from phoihop.cli.context import AppContext, app_context, console, fail, parse_day
 from phoihop.cli.output import out_dir
+from report.preview import pdf_path, png_path, require_office
 from report.templating import render
 from report.versions import changes_of, version_of
 from schema.consolidations import consolidation_states
 from schema.periods import get_period
 
 
-def _run_flow(app: AppContext, period: str, out: Path, report_date: date | None) -> Path:
+def _run_flow(
+    app: AppContext, period: str, out: Path, report_date: date | None, number: int | None = None, pdf: bool = False
+) -> Path:
     """Run the Prefect flow (imported only here: it costs seconds to start)."""
     with console.status("Đang tổng hợp báo cáo (luồng Prefect «consolidate»)…"):
         from flows.consolidate import consolidate as consolidate_flow
 
         app.settings.export_database()  # the flow reads its database from the settings, never a parameter
-        path = consolidate_flow(period=period, out_dir=str(out), report_date=report_date)
+        path = consolidate_flow(period=period, out_dir=str(out), report_date=report_date, number=number, pdf=pdf)
     return Path(path)
+
+
+def parse_number(text: str | None) -> int | None:
+    """The document's number (`--number 123`), or exit with a one-line reason."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        fail(f"Số văn bản «{text}» không hợp lệ: ghi một số nguyên dương, ví dụ --number 123.")
+    return int(text)
 
 
 def consolidate(
     ctx: typer.Context,
     period: Annotated[str, typer.Argument(help="Mã kỳ, ví dụ 2023-H1.")],
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi dự thảo.")] = Path("out"),
-    report_date: Annotated[str | None, typer.Option("--date", help="Ngày ghi trên báo cáo (YYYY-MM-DD).")] = None,
+    report_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Ngày ghi trên báo cáo (YYYY-MM-DD); mặc định để trống ngày, tháng cho văn thư."),
+    ] = None,
+    number: Annotated[
+        str | None,
+        typer.Option("--number", help="Số văn bản, ví dụ 123; mặc định để trống cho văn thư ghi khi ban hành."),
+    ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="Chuyển dự thảo sang PDF và trang 1 sang ảnh PNG (cần LibreOffice), ghi cạnh dự thảo."
+        ),
+    ] = False,
 ) -> None:
     """Chạy luồng tổng hợp: gộp báo cáo hợp lệ mới nhất của các đơn vị và lập dự thảo báo cáo (.docx).
 
@@ -40,18 +65,24 @@ def consolidate(
     nào đã thay đổi so với phiên bản trước."""
     app = app_context(ctx)
     day = parse_day(report_date)
+    document_number = parse_number(number)
+    if pdf:
+        require_office()  # before Prefect is even started: the preview could not be made
     with app.session() as session:
         row = get_period(session, period)
         states = consolidation_states(session, row)  # refused here, before Prefect is even started
     if any(s.state != AgencyStanding.ACCEPTED for s in states):
         typer.echo(render("consolidation/incomplete.txt.j2", period=row.id, states=states), nl=False)
-    draft = _run_flow(app, row.id, out_dir(out), day)
+    draft = _run_flow(app, row.id, out_dir(out), day, document_number, pdf)
     version = version_of(draft)
     console.print(
         f"Đã lập dự thảo báo cáo kỳ {row.id}, phiên bản {version.number} (bản mới nhất): {escape(str(draft))}"
     )
     annex = version.beside("phu-luc", ".xlsx")
     console.print(f"Phụ lục số liệu (kèm tình hình gửi báo cáo, nguồn số liệu, biểu đồ): {escape(str(annex))}")
+    if pdf:
+        console.print(f"Bản PDF của dự thảo (LibreOffice): {escape(str(pdf_path(draft)))}")
+        console.print(f"Ảnh trang 1 của dự thảo: {escape(str(png_path(draft)))}")
     typer.echo(render("consolidation/changes.txt.j2", changes=changes_of(version)), nl=False)
 
 

@@ -116,6 +116,16 @@ def _broken(tmp_path: Path, change) -> Path:
         (lambda d: d["groups"][1]["agencies"][0].update(emails=["not-an-address"]), "groups.1.agencies.0.emails.0"),
         (lambda d: d["groups"][1]["agencies"][0].update(id="Công An"), "mã đơn vị «Công An»"),
         (lambda d: d["coordinator"].update(agency="ghost"), "đơn vị chủ trì «ghost»"),
+        (
+            lambda d: d["coordinator"].update(signing_authority="KT"),
+            "khóa coordinator.signing_authority: giá trị «KT» không hợp lệ: chỉ nhận 'KT.', 'TM.', 'TL.', 'TUQ.' hoặc 'Q.'",
+        ),
+        (lambda d: d["coordinator"].update(signing_authority="KT."), "ký KT. thì phải ghi signer_position"),
+        (lambda d: d["coordinator"].update(signer_position="PHÓ GIÁM ĐỐC"), "signer_position chỉ ghi khi ký KT., TM."),
+        (
+            lambda d: d["coordinator"].update(signing_authority="Q.", signer_position="PHÓ GIÁM ĐỐC"),
+            "ký Q. (quyền) thì bỏ khóa này",
+        ),
         (lambda d: d["calendar"].update(H1={"deadline": {"day": 10}}), "hạn gửi kỳ H1"),
         (lambda d: d["calendar"].update(CD={"deadline": {"day": 10}}), "kỳ chuyên đề (CD) không có lịch chung"),
         (lambda d: d["groups"][5].update(calendar={"CD": {}}), "kỳ chuyên đề (CD) không có lịch chung"),
