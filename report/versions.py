@@ -12,9 +12,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agencies.period_returns import PeriodReturns
-from report.context import ReportContext
+if TYPE_CHECKING:  # the CLI reads versions without paying for pandas, which the context's module imports
+    from agencies.period_returns import PeriodReturns
+    from report.context import ReportContext
 
 PREFIX = "bao-cao"
 

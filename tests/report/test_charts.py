@@ -18,44 +18,51 @@ def context_of(roster: Roster, returns: list[ReturnRecord], previous: list[Retur
 
 
 THIS_YEAR = [
-    accepted_return(1, "police", {"harmful_content_cases": 22, "fraud_cases": 4, "fines_total": 169_750_000}),
+    accepted_return(
+        1,
+        "police",
+        {"harmful_content_cases": 22, "gambling_information": 7, "fraud_cases": 4, "fines_total": 169_750_000},
+    ),
     accepted_return(2, "district-van-lam", {"violation_cases": 1, "interagency_inspections": 0}),
     accepted_return(3, "press-newspaper", {"articles": 0}),
     accepted_return(4, "press-broadcaster", {"articles": 0}),
 ]
 
 
-def charts_by_group(context: ReportContext) -> dict[str, Chart]:
-    return {chart.group_id: chart for chart in chart_data(context)}
+def charts_by_group(context: ReportContext) -> dict[tuple[str, str], Chart]:
+    return {(chart.group_id, chart.unit): chart for chart in chart_data(context)}
 
 
-def test_each_group_with_figures_gets_its_counts_and_no_more(roster: Roster) -> None:
+def test_each_group_with_figures_gets_its_counts_one_chart_per_unit_and_no_more(roster: Roster) -> None:
     charts = charts_by_group(context_of(roster, THIS_YEAR, previous=None))
-    assert set(charts) == {"police", "districts"}, "all zero (press) or nothing sent (customs …): no chart"
-    police = charts["police"]
-    assert police.title == "2.1. Công an tỉnh"
-    assert police.labels == (
-        "Tổng số trường hợp đăng tải nội dung xấu độc được phát hiện (trường hợp)",
-        "Số vụ lừa đảo, chiếm đoạt tài sản được phát hiện (vụ)",
-    ), "counts only (not money), and only those with something to show"
-    assert police.series == (Series("6 tháng đầu năm 2023", (22.0, 4.0)),), "no last year collected: no such series"
-    assert charts["districts"].series == (Series("6 tháng đầu năm 2023", (1.0,)),)
+    assert list(charts) == [("police", "trường hợp")], (
+        "all zero (press) or nothing sent (customs …): no chart; money is not drawn; "
+        "one bar (the police's cases, the district's case) compares nothing: no chart"
+    )
+    cases = charts[("police", "trường hợp")]
+    assert cases.title == "2.1. Công an tỉnh (đơn vị tính: trường hợp)"
+    assert cases.labels == (
+        "Tổng số trường hợp đăng tải nội dung xấu độc được phát hiện",
+        "Trong đó: cung cấp, chia sẻ thông tin đánh bạc, phục vụ đánh bạc",
+    )
+    assert cases.series == (Series("6 tháng đầu năm 2023", (22.0, 7.0)),), "no last year collected: no such series"
 
 
 def test_last_year_beside_this_year_where_it_was_reported(roster: Roster) -> None:
     last_year = [accepted_return(9, "police", {"harmful_content_cases": 20, "fraud_cases": 6, "accounts_removed": 3})]
     charts = charts_by_group(context_of(roster, THIS_YEAR, previous=last_year))
-    police = charts["police"]
-    assert [label.split(" (")[0] for label in police.labels] == [
-        "Tổng số trường hợp đăng tải nội dung xấu độc được phát hiện",
-        "Số tài khoản mạng xã hội bị bóc gỡ, vô hiệu hóa",  # none this year, 3 last year: a fall to show
-        "Số vụ lừa đảo, chiếm đoạt tài sản được phát hiện",
-    ]
-    assert police.series == (
-        Series("6 tháng đầu năm 2023", (22.0, 0.0, 4.0)),
-        Series("Cùng kỳ năm 2022", (20.0, 3.0, 6.0)),
+    assert list(charts) == [("police", "trường hợp"), ("police", "tài khoản"), ("police", "vụ")]
+    accounts = charts[("police", "tài khoản")]
+    assert accounts.labels == ("Số tài khoản mạng xã hội bị bóc gỡ, vô hiệu hóa",), "none now, 3 then: a fall to show"
+    assert accounts.series == (Series("6 tháng đầu năm 2023", (0.0,)), Series("Cùng kỳ năm 2022", (3.0,)))
+    assert charts[("police", "trường hợp")].series == (
+        Series("6 tháng đầu năm 2023", (22.0, 7.0)),
+        Series("Cùng kỳ năm 2022", (20.0, 0.0)),
     )
-    assert charts["districts"].series == (Series("6 tháng đầu năm 2023", (1.0,)),), "no district reported last year"
+    assert charts[("police", "vụ")].series == (
+        Series("6 tháng đầu năm 2023", (4.0,)),
+        Series("Cùng kỳ năm 2022", (6.0,)),
+    )
 
 
 def is_png(path: Path) -> tuple[int, int]:
@@ -69,9 +76,9 @@ def is_png(path: Path) -> tuple[int, int]:
 def test_the_charts_are_drawn_as_png(roster: Roster, tmp_path: Path) -> None:
     context = context_of(roster, THIS_YEAR, previous=[accepted_return(9, "police", {"fraud_cases": 6})])
     drawn = draw_charts(context, tmp_path / "charts", "bieu-do-2023-H1")
-    assert [(chart.group_id, path.name) for chart, path in drawn] == [
-        ("police", "bieu-do-2023-H1-1.png"),
-        ("districts", "bieu-do-2023-H1-2.png"),
+    assert [(chart.group_id, chart.unit, path.name) for chart, path in drawn] == [
+        ("police", "trường hợp", "bieu-do-2023-H1-1.png"),
+        ("police", "vụ", "bieu-do-2023-H1-2.png"),
     ]
     for _, path in drawn:
         width, height = is_png(path)
