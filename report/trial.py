@@ -13,6 +13,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 
 from agencies.calendar import PeriodKind, parse_period
 from agencies.errors import UserError
+from agencies.figure_words import QUALIFIERS, FigureWords
 from agencies.period_returns import Absence, FigureRecord, PeriodReturns, ReturnRecord
 from agencies.roster import Roster
 from agencies.states import AgencyStanding
@@ -22,6 +23,9 @@ from report.templating import ROSTER_PREFIX, TEMPLATES, report_environment
 
 TRIAL_PERIOD = "2024-H1"
 TRIAL_VALUE = 3.0
+# Every figure of the filled trial with the words a sender may write beside it: wording that only runs when a
+# return carries a qualifier, a trend or a status is tried too.
+TRIAL_WORDS = FigureWords(QUALIFIERS[0], "có chiều hướng gia tăng", "đang xác minh làm rõ")
 _NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 _UNDEFINED = re.compile(r"'([^']+)' is undefined")
 
@@ -40,7 +44,10 @@ def _trial_returns(roster: Roster, filled: bool) -> PeriodReturns:
             absences.append(Absence(agency.id, AgencyStanding.MISSING))
             continue
         form = roster.form_for(agency.id)
-        figures = {i.code: FigureRecord(TRIAL_VALUE, "Số liệu", f"D{k}") for k, i in enumerate(form.indicators, 5)}
+        figures = {
+            i.code: FigureRecord(TRIAL_VALUE, "Số liệu", f"D{k}", words=TRIAL_WORDS)
+            for k, i in enumerate(form.indicators, 5)
+        }
         narrative = {section.code: [f"Đoạn thử của mục «{section.title}»."] for section in form.narrative}
         returns.append(ReturnRecord(n, agency.id, 1, datetime(2024, 6, 16, 2), form.ref, figures, narrative))
     return PeriodReturns(roster, period, period.window(rule), period.deadline(rule), returns, absences)

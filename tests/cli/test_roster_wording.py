@@ -54,6 +54,22 @@ def test_the_rosters_own_template_asking_for_a_missing_indicator_is_refused_with
     )
 
 
+def test_wording_that_runs_only_when_a_figure_carries_a_status_is_tried_too(roster_copy: Path, tmp_path: Path) -> None:
+    template = roster_copy / "templates" / "groups" / "cong-an.txt.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines.insert(
+        4,
+        "{% for s in g.figures.values() | map(attribute='statuses') | sum(start=[]) %}{{ s.words.stage }}{% endfor %}",
+    )
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = phoihop(tmp_path / "var", "init", "--roster", str(roster_copy / "roster.yaml"))
+    assert result.returncode == 1
+    assert one_line(result).startswith(
+        "Lỗi: Mẫu lời văn «groups/cong-an.txt.j2» (thư mục mẫu của danh sách), dòng 5 dùng «stage» nhưng không có giá "
+        "trị nào mang tên này (thử lập dự thảo khi mọi chỉ tiêu đều có số liệu)."
+    )
+
+
 def test_a_template_that_does_not_parse_is_refused_with_its_line(roster_copy: Path, tmp_path: Path) -> None:
     template = roster_copy / "templates" / "groups" / "cong-an.txt.j2"
     template.write_text("Dòng một.\n{% if g.reporting %}\nchưa đóng khối\n", encoding="utf-8")
