@@ -121,6 +121,7 @@ def demo(
     demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
     draft = _run_flow(demo_app, samples_set.period, out, samples_set.report_date)
     console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")
+    console.print(f"Phụ lục số liệu và biểu đồ: {escape(str(version_of(draft).beside('phu-luc', '.xlsx')))}")
     accounts = demo_accounts(database_url, app.actor, out)
     console.print(
         f"Cổng thông tin: chạy «make serve» (hoặc «phoihop --db {database_url} serve») rồi mở http://127.0.0.1:8000/ "

@@ -19,6 +19,7 @@ def test_demo_writes_seed_004_from_filled_forms(prefect_api: str, tmp_path: Path
     assert len(list((tmp_path / "returns").glob("2023-H1_*.xlsx"))) == 25, "the officers' filled forms are kept"
     draft = tmp_path / "bao-cao-2023-H1-v1.docx"
     assert str(draft) in result.output.replace("\n", "")
+    assert f"Phụ lục số liệu và biểu đồ: {tmp_path / 'phu-luc-2023-H1-v1.xlsx'}" in result.output.replace("\n", "")
     assert receipts_saved(tmp_path) == {
         a.id: "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1" for a in load_roster().agencies()
     }
