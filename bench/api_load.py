@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/api_load.py [--uploads 100 500] [--workers 1 4]
                                         [--databases sqlite postgresql] [--rounds 3]
-                                        [--channels api portal]
+                                        [--channels api portal] [--mail smtp files]
 Through the portal, each agency's officer is signed in beforehand (a session cookie and the
 page's form token, as a browser holds them) and each upload is the upload form's POST,
 answered 303 to its receipt.
@@ -13,6 +13,10 @@ each) and prints latency p50/p99/max and the answers by status. The floor is the
 of requests at once to a page that touches no database (`/api/v1/openapi.json`), sent in the
 same round: `p99 ÷ floor` says what the intake costs over the bare HTTP stack. After the
 rounds the database must hold every upload answered 201, each agency's versions 1..n exactly.
+Every upload is answered by a receipt mail, sent after the answer: with `--mail smtp` (the default)
+to a real SMTP server on loopback (aiosmtpd, as in the tests), which must have received exactly one
+mail per receipt the database says was sent, and none left unsent; with `--mail files`, no SMTP
+server is configured and each mail is saved as an .eml file in the data folder.
 Writes bench/results/api_load.json.
 """
 
@@ -36,9 +40,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from agencies.roster import load_roster
-from schema.models import Return
+from schema.models import ReceiptMail, Return
 from tests.factories import ready_database, sample_uploads
 from tests.live_server import live_server
+from tests.smtp_server import Inbox, SmtpServer
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).parent.parent
@@ -106,8 +111,24 @@ def check_versions(url: str) -> dict[str, object]:
     return {"stored": stored, "versions_exact": exact}
 
 
+def mail_outcome(url: str, inbox: Inbox | None, wait: float = 120) -> dict[str, object]:
+    """Where the receipt mails stand once they have had `wait` seconds to leave: by state, and (SMTP) received."""
+    engine = create_engine(url)
+    deadline = time.monotonic() + wait
+    while True:
+        with engine.connect() as connection:
+            states = dict(connection.execute(select(ReceiptMail.state, func.count()).group_by(ReceiptMail.state)).all())
+        unsettled = sum(n for state, n in states.items() if state in ("pending", "sending", "deferred"))
+        if not unsettled or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    engine.dispose()
+    received = len(inbox.messages) if inbox is not None else None
+    return {"mails": states, "mails_received": received, "mails_exact": inbox is None or received == states.get("sent")}
+
+
 def run_setting(
-    database: str, workers: int, uploads: int, rounds: int, timeout: float, channel: str
+    database: str, workers: int, uploads: int, rounds: int, timeout: float, channel: str, mail: str
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         if database == "sqlite":
@@ -123,9 +144,16 @@ def run_setting(
             roster = load_roster()
             agencies = [agency.id for agency in roster.agencies()]
             tokens = ready_database(url, roster, agencies)
-            with live_server(url, Path(tmp) / "server.log", workers=workers) as server:
-                sender = ApiSender(tokens) if channel == "api" else PortalSender(server.url, url, agencies)
-                return measure(server.url, sender, url, uploads, rounds, timeout)
+            smtp = SmtpServer((Path(tmp) / "unused.crt", Path(tmp) / "unused.key")).start() if mail == "smtp" else None
+            settings = {k.removeprefix("PHOIHOP_").lower(): v for k, v in (smtp.environment() if smtp else {}).items()}
+            try:
+                with live_server(url, Path(tmp) / "server.log", workers=workers, **settings) as server:
+                    sender = ApiSender(tokens) if channel == "api" else PortalSender(server.url, url, agencies)
+                    outcome = measure(server.url, sender, url, uploads, rounds, timeout)
+                    return {**outcome, **mail_outcome(url, smtp.inbox if smtp else None)}
+            finally:
+                if smtp is not None:
+                    smtp.stop()
         finally:
             if drop:
                 admin, name = drop
@@ -230,19 +258,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--channels", nargs="+", default=["api", "portal"], choices=["api", "portal"])
+    parser.add_argument("--mail", nargs="+", default=["smtp"], choices=["smtp", "files"])
     args = parser.parse_args()
     results = []
-    header = f"{'channel':<8}{'database':<11}{'workers':>8}{'at once':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'p99÷floor':>10}  answers"
+    header = f"{'mail':<6}{'channel':<8}{'database':<11}{'workers':>8}{'at once':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'p99÷floor':>10}  answers"
     print(header)
-    for channel, database, workers, uploads in itertools.product(
-        args.channels, args.databases, args.workers, args.uploads
+    for mail, channel, database, workers, uploads in itertools.product(
+        args.mail, args.channels, args.databases, args.workers, args.uploads
     ):
-        outcome = run_setting(database, workers, uploads, args.rounds, args.timeout, channel)
-        results.append({"channel": channel, "database": database, "workers": workers, "uploads": uploads, **outcome})
+        outcome = run_setting(database, workers, uploads, args.rounds, args.timeout, channel, mail)
+        results.append(
+            {"mail": mail, "channel": channel, "database": database, "workers": workers, "uploads": uploads, **outcome}
+        )
         print(
-            f"{channel:<8}{database:<11}{workers:>8}{uploads:>8}{outcome['p50_s']:>8.2f}{outcome['p99_s']:>8.2f}"
+            f"{mail:<6}{channel:<8}{database:<11}{workers:>8}{uploads:>8}{outcome['p50_s']:>8.2f}{outcome['p99_s']:>8.2f}"
             f"{outcome['max_s']:>8.2f}{outcome['p99_over_floor']:>10.1f}  {outcome['answers']}"
-            f"  stored={outcome['stored']} exact={outcome['versions_exact']}",
+            f"  stored={outcome['stored']} exact={outcome['versions_exact']}"
+            f"  mails={outcome['mails']} received={outcome['mails_received']} exact={outcome['mails_exact']}",
             flush=True,
         )
     RESULTS.mkdir(exist_ok=True)
