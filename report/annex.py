@@ -200,7 +200,7 @@ def _write_sources(sheet: Worksheet, context: ReportContext, placed: dict[tuple[
         1,
         ["Mục", "Nhóm", "Mã chỉ tiêu", "Chỉ tiêu", "Số liệu trong dự thảo", "Đơn vị gửi", "Mã đơn vị"]
         + ["Số báo cáo", "Phiên bản", "Vị trí trong báo cáo gửi (trang!ô hoặc trường JSON)", "Giá trị"]
-        + ["Ô trong phụ lục"],
+        + ["Ô trong phụ lục", "Từ đi kèm", "Xu hướng", "Tình trạng xử lý"],
     )
     row = 2
     for group in context.groups:
@@ -218,13 +218,17 @@ def _write_sources(sheet: Worksheet, context: ReportContext, placed: dict[tuple[
                     write_text(sheet.cell(row=row, column=10), source.location)
                     sheet.cell(row=row, column=11, value=source.value).number_format = _number_format(figure)
                     write_text(sheet.cell(row=row, column=12), _ref(BY_AGENCY, at.agency_cells[source.agency_id]))
+                    words = (source.words.qualifier, source.words.trend, source.words.status)
+                    for column, text in enumerate(words, 13):  # as the agency wrote them, used in the draft or not
+                        if text:
+                            write_text(sheet.cell(row=row, column=column), text)
                 else:
                     write_text(sheet.cell(row=row, column=6), "(chưa đơn vị nào báo cáo số liệu này)")
                 row += 1
-    _widths(sheet, [7, 30, 24, 44, 14, 36, 20, 11, 10, 30, 14, 22])
+    _widths(sheet, [7, 30, 24, 44, 14, 36, 20, 11, 10, 30, 14, 22, 10, 30, 40])
     sheet.freeze_panes = "A2"
     _landscape(sheet)
-    sheet.auto_filter.ref = f"A1:L{max(row - 1, 1)}"
+    sheet.auto_filter.ref = f"A1:O{max(row - 1, 1)}"
 
 
 def _write_charts(sheet: Worksheet, charts: Sequence[tuple[Chart, Path]]) -> None:

@@ -65,13 +65,14 @@ class Figure:
 
     @property
     def trends(self) -> list[Source]:
-        """The sources that wrote a trend beside their figure."""
-        return [s for s in self.sources if s.words.trend]
+        """The sources that wrote a trend beside a figure they have something in (words beside a 0 say nothing of
+        the total)."""
+        return [s for s in self.sources if s.value and s.words.trend]
 
     @property
     def statuses(self) -> list[Source]:
-        """The sources that wrote the status of the cases they counted."""
-        return [s for s in self.sources if s.words.status]
+        """The sources that wrote the status of the cases they counted (none, for a 0)."""
+        return [s for s in self.sources if s.value and s.words.status]
 
 
 class FigureTable(dict[str, Figure]):
@@ -224,7 +225,8 @@ def _figures(
             unit=indicator.unit,
             kind=indicator.kind.value,
             value=value,
-            previous=(0.0 if math.isnan(previous) else float(previous)) if has_previous else None,
+            # Nobody sent it last year (the group, or the indicator): not known, so not compared — never a 0.
+            previous=None if not has_previous or math.isnan(previous) else float(previous),
             sources=sources,
         )
     return table

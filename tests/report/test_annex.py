@@ -136,6 +136,15 @@ def test_the_sources_sheet_names_the_return_version_and_cell_of_every_figure(
     }
     assert listed == expected
     assert all(location.startswith("Số liệu!") for *_, location, _ in expected), "XLSX returns: sheet and cell"
+    words = {(r[2], r[6]): r[12:15] for r in rows if r[6] is not None and any(r[12:15])}
+    assert words == {
+        (code, s.agency_id): (s.words.qualifier, s.words.trend, s.words.status)
+        for g in context.groups
+        for code, f in g.figures.items()
+        for s in f.sources
+        if s.words
+    }
+    assert words[("cnc_connections", "dic")][0] == "hơn", "seed 004's «hơn 42.000 kết nối», as the Sở wrote it"
     for row in rows:
         if row[6] is not None:
             sheet, cell = row[11].split("!")

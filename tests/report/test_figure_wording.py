@@ -55,6 +55,19 @@ def test_a_merged_group_sums_and_names_each_agency_s_words(roster: Roster) -> No
     assert cases.endswith(f", UBND huyện Văn Lâm: {VAN_LAM}; UBND huyện Yên Mỹ: đã xử phạt.")
 
 
+def test_words_beside_a_zero_are_not_credited_to_the_total(roster: Roster) -> None:
+    blocks = body(
+        roster,
+        record(1, "district-van-lam", {"violation_cases": (3, FigureWords(status=VAN_LAM))}),
+        record(2, "district-yen-my", {"violation_cases": (0, FigureWords("hơn", "giảm", "không phát sinh"))}),
+    )
+    cases = line(blocks, "- Phát hiện")
+    assert (
+        cases
+        == f"- Phát hiện 03 vụ việc vi phạm trong lĩnh vực thông tin và truyền thông (UBND huyện Văn Lâm: 03 vụ), UBND huyện Văn Lâm: {VAN_LAM}."
+    )
+
+
 def test_a_trend_not_every_agency_wrote_is_named(roster: Roster) -> None:
     blocks = body(
         roster,
