@@ -74,7 +74,7 @@ class NothingToConsolidate(UserError):
         super().__init__(
             "nothing_to_consolidate",
             f"Kỳ {period} chưa có báo cáo hợp lệ nào trong {expected} đơn vị phải báo cáo: chưa thể tổng hợp. "
-            f"Xem tình hình gửi báo cáo bằng «phoihop status {period}».",
+            f"Xem tình hình gửi báo cáo trên bảng theo dõi kỳ (hoặc bằng lệnh «phoihop status {period}»).",
             status=409,
             field="period",
         )

@@ -16,6 +16,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 
+from agencies.calendar import parse_period
 from agencies.period_returns import NothingToConsolidate, PeriodReturns
 from agencies.states import AgencyStanding
 from report.annex import write_annex as render_annex
@@ -30,6 +31,7 @@ from report.versions import (
     DraftVersion,
     changes_of,
     claim_version,
+    drafting,
     release_version,
     summarise,
     write_summary,
@@ -78,15 +80,9 @@ def merge_returns(data: PeriodReturns, report_date: date | None, number: int | N
 
 
 @task(cache_policy=NO_CACHE)
-def draft_report(context: ReportContext, out_dir: Path) -> DraftVersion:
+def draft_report(context: ReportContext, version: DraftVersion) -> Path:
     """Render the Word draft as the period's next numbered version; the earlier ones are kept."""
-    version = claim_version(out_dir, context.period_id)
-    try:
-        render_draft(context, version.docx)
-    except BaseException:
-        release_version(version)
-        raise
-    return version
+    return render_draft(context, version.docx)
 
 
 @task(cache_policy=NO_CACHE)
@@ -105,7 +101,7 @@ def record_version(context: ReportContext, data: PeriodReturns, version: DraftVe
 @task(cache_policy=NO_CACHE)
 def draw_charts(context: ReportContext, version: DraftVersion) -> list[tuple[Chart, Path]]:
     """Draw the annex's charts as PNG files beside the draft (`bieu-do-<period>-v<N>-<n>.png`)."""
-    return render_charts(context, version.folder, version.beside("bieu-do", "").name)
+    return render_charts(context, version.folder, version.chart_prefix)
 
 
 @task(cache_policy=NO_CACHE)
@@ -160,20 +156,27 @@ def write_draft(
     period: str, out_dir: Path, report_date: date | None, number: int | None = None, pdf: bool = False
 ) -> Path:
     """The flow's steps: returns in, completeness published, merged, drafted as a new version with its annex and
-    charts, what changed since the last version published, previewed if asked, linked."""
-    data = load_returns(period)
-    publish_completeness(data)
-    if not data.returns:  # a draft of blanks helps nobody; the Prefect UI and the portal get the reason too
-        raise NothingToConsolidate(data.period.id, len(data.roster.agencies()))
-    context = merge_returns(data, report_date, number)
-    version = draft_report(context, out_dir)
-    annex = write_annex(context, draw_charts(context, version), version.beside("phu-luc", ".xlsx"))
-    record_version(context, data, version)  # last of the version's files: it is complete
+    charts, what changed since the last version published, previewed if asked, linked. One run of a period at a
+    time in a folder, so that versions follow the returns they were written from."""
+    with drafting(out_dir, parse_period(period).id):
+        data = load_returns(period)
+        publish_completeness(data)
+        if not data.returns:  # a draft of blanks helps nobody; the Prefect UI and the portal get the reason too
+            raise NothingToConsolidate(data.period.id, len(data.roster.agencies()))
+        context = merge_returns(data, report_date, number)
+        version = claim_version(out_dir, context.period_id)
+        try:
+            draft_report(context, version)
+            write_annex(context, draw_charts(context, version), version.annex)
+            record_version(context, data, version)  # last of the version's files: it is complete
+        except BaseException:
+            release_version(version)
+            raise
     if pdf:
         preview_draft(version.docx)
     for key, path, what in (
         ("draft", version.docx, "Dự thảo báo cáo tổng hợp"),
-        ("annex", annex, "Phụ lục số liệu, tình hình gửi báo cáo và biểu đồ"),
+        ("annex", version.annex, "Phụ lục số liệu, tình hình gửi báo cáo và biểu đồ"),
     ):
         create_link_artifact(
             key=f"{key}-{data.period.id.lower()}",
@@ -181,7 +184,9 @@ def write_draft(
             link_text=path.name,
             description=f"{what} kỳ {data.period.id}, phiên bản {version.number} (bản mới nhất)",
         )
-    get_run_logger().info("draft version %d written to %s, its annex to %s", version.number, version.docx, annex)
+    get_run_logger().info(
+        "draft version %d written to %s, its annex to %s", version.number, version.docx, version.annex
+    )
     return version.docx
 
 

@@ -93,9 +93,11 @@ def _run(command: list[str], timeout: float, draft: Path) -> str:
     )
     try:
         _, errors = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except BaseException as stopped:  # past its time, or Ctrl-C / a cancelled run: LibreOffice never outlives us
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
+        if not isinstance(stopped, subprocess.TimeoutExpired):
+            raise
         raise UserError(
             "office_timeout",
             f"LibreOffice chưa chuyển xong dự thảo {draft.name} sang PDF sau {timeout:.0f} giây nên đã bị dừng. "

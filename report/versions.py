@@ -8,8 +8,11 @@ added or gone, returns corrected).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +44,33 @@ class DraftVersion:
     def summary_path(self) -> Path:
         return self.beside(PREFIX, ".json")
 
+    @property
+    def annex(self) -> Path:
+        return self.beside("phu-luc", ".xlsx")
+
+    @property
+    def chart_prefix(self) -> str:
+        """Its charts are `<chart_prefix>-1.png`, `-2.png`, …"""
+        return self.beside("bieu-do", "").name
+
+    def files(self) -> list[Path]:
+        """Every file this version has written so far."""
+        written = [self.docx, self.annex, self.summary_path, *self.folder.glob(f"{self.chart_prefix}-*.png")]
+        return [path for path in written if path.exists()]
+
+
+@contextmanager
+def drafting(folder: Path, period_id: str) -> Iterator[None]:
+    """One consolidation of a period at a time in a folder, from reading the returns to its last file.
+
+    Two runs at once would otherwise finish out of order: the portal's "latest" draft would not be the newest
+    numbers, and a version could be compared with one still being written. The lock ends with the process.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f".{PREFIX}-{period_id}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
 
 def _numbers(folder: Path, period_id: str) -> list[int]:
     pattern = re.compile(rf"{PREFIX}-{re.escape(period_id)}-v([1-9]\d*)\.docx")
@@ -62,9 +92,12 @@ def claim_version(folder: Path, period_id: str) -> DraftVersion:
 
 
 def release_version(version: DraftVersion) -> None:
-    """Give back a claimed number whose draft was never written (an empty file is all there is)."""
-    if version.docx.is_file() and version.docx.stat().st_size == 0:
-        version.docx.unlink()
+    """Give back a number whose run failed before the version was complete: every file it wrote is removed (none
+    was handed to anyone: only a complete version is linked, downloaded or compared)."""
+    if version.summary_path.exists():
+        return
+    for path in version.files():
+        path.unlink()
 
 
 def version_of(draft: Path) -> DraftVersion:
@@ -190,7 +223,7 @@ def changes_of(version: DraftVersion) -> DraftChanges:
 def annex_of(draft: Path) -> Path | None:
     """The annex written with a numbered draft, when it is there."""
     try:
-        annex = version_of(draft).beside("phu-luc", ".xlsx")
+        annex = version_of(draft).annex
     except ValueError:  # a draft from before drafts were numbered had no annex
         return None
     return annex if annex.is_file() else None

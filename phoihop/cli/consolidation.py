@@ -78,8 +78,7 @@ def consolidate(
     console.print(
         f"Đã lập dự thảo báo cáo kỳ {row.id}, phiên bản {version.number} (bản mới nhất): {escape(str(draft))}"
     )
-    annex = version.beside("phu-luc", ".xlsx")
-    console.print(f"Phụ lục số liệu (kèm tình hình gửi báo cáo, nguồn số liệu, biểu đồ): {escape(str(annex))}")
+    console.print(f"Phụ lục số liệu (kèm tình hình gửi báo cáo, nguồn số liệu, biểu đồ): {escape(str(version.annex))}")
     if pdf:
         console.print(f"Bản PDF của dự thảo (LibreOffice): {escape(str(pdf_path(draft)))}")
         console.print(f"Ảnh trang 1 của dự thảo: {escape(str(png_path(draft)))}")
@@ -121,7 +120,7 @@ def demo(
     demo_app = AppContext(settings=app.settings.model_copy(update={"database_url": database_url}), actor=app.actor)
     draft = _run_flow(demo_app, samples_set.period, out, samples_set.report_date)
     console.print(f"Đã lập dự thảo báo cáo: {escape(str(draft))}")
-    console.print(f"Phụ lục số liệu và biểu đồ: {escape(str(version_of(draft).beside('phu-luc', '.xlsx')))}")
+    console.print(f"Phụ lục số liệu và biểu đồ: {escape(str(version_of(draft).annex))}")
     accounts = demo_accounts(database_url, app.actor, out)
     console.print(
         f"Cổng thông tin: chạy «make serve» (hoặc «phoihop --db {database_url} serve») rồi mở http://127.0.0.1:8000/ "

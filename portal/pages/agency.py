@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agencies.bounds import REASON_MAX
+from agencies.bounds import REASON_MAX, STATUS_MAX, TREND_MAX
 from agencies.calendar import REPORTING_TZ, parse_period
 from agencies.errors import UserError
 from agencies.figure_words import QUALIFIERS, WORD_KINDS
@@ -194,7 +194,14 @@ def _starting_values(session: Session, latest: Return | None) -> Starting:
 @router.get("/agency/periods/{period}/online")
 async def online_form(period: str, request: Request, database: Database, viewer: AgencyViewer) -> Response:
     name, online = await database.run(_online_form, viewer, parse_period(period).id)
-    return page(request, "portal/agency/online_form.html", viewer, viewer_name=name, online=online)
+    return page(
+        request,
+        "portal/agency/online_form.html",
+        viewer,
+        viewer_name=name,
+        online=online,
+        limits={"trend": TREND_MAX, "status": STATUS_MAX},
+    )
 
 
 ONLINE_FIELDS_MAX = 5_100  # a form's indicators (a value and three words each) and sections (at most 1,000 each)

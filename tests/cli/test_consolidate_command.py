@@ -26,7 +26,7 @@ def test_a_period_with_no_valid_return_is_refused_and_nothing_is_written(
     assert result.returncode == 1
     assert one_line(result) == (
         "Lỗi: Kỳ 2023-H1 chưa có báo cáo hợp lệ nào trong 25 đơn vị phải báo cáo: chưa thể tổng hợp. "
-        "Xem tình hình gửi báo cáo bằng «phoihop status 2023-H1»."
+        "Xem tình hình gửi báo cáo trên bảng theo dõi kỳ (hoặc bằng lệnh «phoihop status 2023-H1»)."
     )
     assert not (tmp_path / "drafts").exists() or list((tmp_path / "drafts").iterdir()) == []
 

@@ -117,7 +117,7 @@ def test_a_run_of_a_period_with_no_valid_return_fails_with_the_reason_and_writes
         state.result()
     assert caught.value.code == "nothing_to_consolidate"
     assert caught.value.message.startswith("Kỳ 2023-H1 chưa có báo cáo hợp lệ nào trong 25 đơn vị phải báo cáo")
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".bao-cao-2023-H1.lock"], "no draft: only the lock it waited on"
     assert "0/25" in read_artifact("completeness-2023-h1").description
 
 

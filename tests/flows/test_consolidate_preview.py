@@ -20,7 +20,7 @@ def test_the_flow_previews_the_draft_when_asked(
     state = consolidate(period="2023-H1", out_dir=str(tmp_path), number=12, pdf=True, return_state=True)
     assert state.is_completed()
     draft = Path(state.result())
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
         "bao-cao-2023-H1-v1-trang-1.png",
         "bao-cao-2023-H1-v1.docx",
         "bao-cao-2023-H1-v1.json",

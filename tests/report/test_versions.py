@@ -1,5 +1,7 @@
 """Numbered drafts: a number is claimed once, never reused, and a version is compared with the last complete one."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from report.versions import (
     ReturnLine,
     changes_of,
     claim_version,
+    drafting,
     release_version,
     version_of,
     write_summary,
@@ -38,13 +41,47 @@ def test_numbers_follow_the_highest_kept_and_another_period_does_not_count(tmp_p
     assert claim_version(tmp_path, "2023-Y").number == 1
 
 
-def test_a_released_number_is_given_again_but_a_written_draft_is_never_removed(tmp_path: Path) -> None:
-    claimed = claim_version(tmp_path, "2023-H1")
-    release_version(claimed)
-    assert not claimed.docx.exists() and claim_version(tmp_path, "2023-H1").number == 1
-    claimed.docx.write_bytes(b"a draft")
-    release_version(claimed)
-    assert claimed.docx.read_bytes() == b"a draft"
+def test_a_failed_run_gives_its_number_and_files_back_but_a_complete_version_is_never_removed(tmp_path: Path) -> None:
+    failed = claim_version(tmp_path, "2023-H1")
+    failed.docx.write_bytes(b"a draft whose annex could not be written")
+    (tmp_path / f"{failed.chart_prefix}-1.png").write_bytes(b"png")
+    release_version(failed)
+    assert list(tmp_path.iterdir()) == [] and claim_version(tmp_path, "2023-H1").number == 1
+    complete = DraftVersion("2023-H1", 1, tmp_path)
+    complete.docx.write_bytes(b"a draft")
+    write_summary(complete, summary(1, 3, {"police": 1}))
+    release_version(complete)
+    assert complete.docx.read_bytes() == b"a draft" and complete.summary_path.exists()
+
+
+def test_one_run_of_a_period_at_a_time_writes_its_versions(tmp_path: Path) -> None:
+    order: list[str] = []
+    inside = threading.Event()
+
+    def first() -> None:
+        with drafting(tmp_path, "2023-H1"):
+            order.append("first in")
+            inside.set()
+            time.sleep(0.3)
+            order.append("first out")
+
+    def second() -> None:
+        inside.wait(5)
+        with drafting(tmp_path, "2023-H1"):
+            order.append("second in")
+
+    def other_period() -> None:
+        inside.wait(5)
+        with drafting(tmp_path, "2023-H2"):
+            order.append("other period in")
+
+    threads = [threading.Thread(target=f) for f in (first, second, other_period)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order.index("second in") > order.index("first out"), order
+    assert order.index("other period in") < order.index("first out"), "another period does not wait"
 
 
 def test_a_version_whose_run_never_finished_is_skipped_when_comparing(tmp_path: Path) -> None:
