@@ -18,7 +18,7 @@ from portal.body_limit import BodyLimit
 from portal.errors import answer, install_error_handlers
 from portal.gate import DatabaseGate
 from portal.pages import agency, coordinator, sign_in
-from portal.receipt_mail import MAIL_GATE_WAIT, MailDesk
+from portal.receipt_mail import MAIL_GATE_WAIT, InFlight, MailDesk
 from schema.database import make_engine
 from schema.faults import fault_of
 from schema.recovery import finish_unfinished_uploads
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mail_gate = DatabaseGate(mail_engine, 1, MAIL_GATE_WAIT, settings.api_retry_after, unavailable=unavailable)
     app.state.mail_desk = MailDesk(mail_gate, settings)
     app.add_middleware(BodyLimit, answer=answer)
+    app.add_middleware(InFlight, desk=app.state.mail_desk)  # receipts wait for a burst of uploads to be answered
     install_error_handlers(app)
     app.include_router(returns.router, prefix="/api/v1")
     app.include_router(periods.router, prefix="/api/v1")

@@ -9,12 +9,14 @@ down) stays queued for the receipt-mail flow — never lost, never sent twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flows.receipt_sending import claim_receipt, receipt_mails_of, settle_receipt
 from portal.gate import DatabaseGate
@@ -25,6 +27,7 @@ from schema.settings import Settings
 log = logging.getLogger(__name__)
 
 MAIL_GATE_WAIT = 600  # seconds a mail waits its turn at its gate: no user waits on it; past that it waits for the flow
+QUIET_WAIT = 30.0  # seconds a mail waits for the requests in flight to be answered before it is written and sent
 
 
 class MailDesk:
@@ -34,6 +37,16 @@ class MailDesk:
         self.gate = gate
         self.settings = settings
         self.mailer = Mailer(settings)  # one per process: its send-rate limit holds across requests
+        self.in_flight = 0  # requests of this process not yet answered (InFlight)
+        self.turn = asyncio.Lock()
+
+    async def quiet(self) -> None:
+        """Wait until this process has answered every request in flight (or QUIET_WAIT has passed): on the last day
+        before a deadline a burst of uploads is answered first, its receipts right after, not in between."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + QUIET_WAIT
+        while self.in_flight and loop.time() < deadline:
+            await asyncio.sleep(0.05)
 
     def close(self) -> None:
         if self.gate.engine is not None:
@@ -42,12 +55,14 @@ class MailDesk:
     async def send_receipt_mails(self, return_id: int) -> None:
         token = f"portal-{uuid.uuid4()}"
         try:
-            for row_id in await self.gate.run(receipt_mails_of, [return_id]):
-                claimed = await self.gate.run(claim_receipt, row_id, token, self.settings.public_url)
-                if claimed is None:
-                    continue
-                delivery = await self.mailer.send(claimed.message)
-                await self.gate.run(settle_receipt, row_id, token, delivery)
+            async with self.turn:  # one upload's mails at a time, each after the requests then in flight
+                await self.quiet()
+                for row_id in await self.gate.run(receipt_mails_of, [return_id]):
+                    claimed = await self.gate.run(claim_receipt, row_id, token, self.settings.public_url)
+                    if claimed is None:
+                        continue
+                    delivery = await self.mailer.send(claimed.message)
+                    await self.gate.run(settle_receipt, row_id, token, delivery)
         except Exception as exc:  # the mail stays queued (or, claimed, shown as unsure): the upload itself is done
             fault = fault_of(exc)
             if fault is None:
@@ -71,3 +86,35 @@ def get_mail_answer(request: Request, background: BackgroundTasks) -> MailAnswer
 
 
 AnswerByMail = Annotated[MailAnswer, Depends(get_mail_answer)]
+
+
+class InFlight:
+    """Counts the requests the process is answering, each until the last byte of its response has gone (its
+    background work — a receipt mail — runs after that, and does not count)."""
+
+    def __init__(self, app: ASGIApp, desk: MailDesk) -> None:
+        self.app = app
+        self.desk = desk
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.desk.in_flight += 1
+        answered = False
+
+        def done() -> None:
+            nonlocal answered
+            if not answered:
+                answered = True
+                self.desk.in_flight -= 1
+
+        async def counted(message: Message) -> None:
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                done()
+
+        try:
+            await self.app(scope, receive, counted)
+        finally:
+            done()

@@ -143,3 +143,29 @@ def test_with_the_mail_server_down_the_receipt_waits_and_is_sent_once_when_it_is
     with sessions() as session:
         assert [(r.state, r.attempts) for r in session.scalars(select(ReceiptMail))] == [("sent", 2)]
     engine.dispose()
+
+
+def test_a_receipt_waits_until_the_uploads_in_flight_are_answered(portal, roster: Roster) -> None:
+    """The last day: a burst of uploads is answered first, its receipts right after — not in between."""
+    import socket
+
+    server, mail, tokens, _ = portal
+    host, port = server.url.removeprefix("http://").split(":")
+    slow = socket.create_connection((host, int(port)))  # an upload still arriving: its request is in flight
+    slow.sendall(
+        b"POST /api/v1/returns HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tokens["customs"].encode() + b"\r\n"
+        b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n"
+    )
+    try:
+        headers = {"Authorization": f"Bearer {tokens['police']}"}
+        good = filled_form(roster, "police", figures=POLICE_FIGURES)
+        answer = httpx.post(
+            f"{server.url}/api/v1/returns", headers=headers, files={"file": ("ca.xlsx", good, XLSX)}, timeout=30
+        )
+        assert answer.status_code == 201, answer.text
+        time.sleep(2)
+        assert mail.inbox.messages == [], "its receipt waits while another upload is being received"
+    finally:
+        slow.close()  # that upload ends (the client went away): the process is quiet
+    (receipt,) = arrived(mail, 1)
+    assert receipt["Subject"] == "[phoihop] Biên nhận báo cáo kỳ 2023-H1, phiên bản 1"
