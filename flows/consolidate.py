@@ -18,11 +18,10 @@ from prefect.client.schemas.objects import FlowRun, State
 
 from agencies.calendar import parse_period
 from agencies.period_returns import NothingToConsolidate, PeriodReturns
-from agencies.states import AgencyStanding
 from report.annex import write_annex as render_annex
 from report.charts import Chart
 from report.charts import draw_charts as render_charts
-from report.context import ReportContext, build_context
+from report.context import ReportContext, build_context, senders
 from report.draft import render_draft
 from report.preview import preview
 from report.templating import render
@@ -51,18 +50,15 @@ def load_returns(period: str) -> PeriodReturns:
 @task(cache_policy=NO_CACHE)
 def publish_completeness(data: PeriodReturns) -> None:
     """A table artifact the coordinator reads: every agency, what it sent, who is late."""
-    absent = {a.agency_id: a.state for a in data.absences}
-    versions = {r.agency_id: r.version for r in data.returns}
     rows = [
         {
-            "Đơn vị": agency.name,
-            "Nhóm": group.title,
-            "Trạng thái": AgencyStanding(absent.get(agency.id, AgencyStanding.ACCEPTED)).label,
-            "Phiên bản": versions.get(agency.id, ""),
-            "Quá hạn": "có" if agency.id in data.late else "",
+            "Đơn vị": sender.name,
+            "Nhóm": sender.group,
+            "Trạng thái": sender.state.label,
+            "Phiên bản": sender.version or "",
+            "Quá hạn": "có" if sender.late else "",
         }
-        for group in data.roster.groups
-        for agency in group.agencies
+        for sender in senders(data)
     ]
     create_table_artifact(
         key=f"completeness-{data.period.id.lower()}",
@@ -70,6 +66,7 @@ def publish_completeness(data: PeriodReturns) -> None:
         description=f"Tình hình gửi báo cáo kỳ {data.period.id}: {len(data.returns)}/{len(rows)} đơn vị đã gửi.",
     )
     if data.absences:
+        absent = [a.agency_id for a in data.absences]
         get_run_logger().warning("%d agencies have no valid return: %s", len(absent), ", ".join(absent))
 
 

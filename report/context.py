@@ -232,7 +232,7 @@ def _figures(
     return table
 
 
-def _senders(data: PeriodReturns) -> tuple[Sender, ...]:
+def senders(data: PeriodReturns) -> tuple[Sender, ...]:
     """Every roster agency with its latest accepted return's version and receipt time, or why it has none."""
     returns = {r.agency_id: r for r in data.returns}
     absent = {a.agency_id: a.state for a in data.absences}
@@ -332,7 +332,7 @@ def build_context(data: PeriodReturns, report_date: date | None, number: int | N
             missing=[full_names[a] for a, state in absences.items() if state != AgencyStanding.INVALID],
             invalid=[full_names[a] for a, state in absences.items() if state == AgencyStanding.INVALID],
             late=[full_names[a] for a in data.late],
-            agencies=_senders(data),
+            agencies=senders(data),
         ),
         wording=tuple(sorted(roster.wording.items())),
         number=number,
