@@ -28,9 +28,10 @@ from report.templating import render
 from report.versions import (
     DraftChanges,
     DraftVersion,
-    changes_of,
     claim_version,
+    compare_summaries,
     drafting,
+    previous_summary,
     release_version,
     summarise,
     write_summary,
@@ -85,8 +86,9 @@ def draft_report(context: ReportContext, version: DraftVersion) -> Path:
 @task(cache_policy=NO_CACHE)
 def record_version(context: ReportContext, data: PeriodReturns, version: DraftVersion) -> DraftChanges:
     """Keep what this version was written from (marking it complete); publish what changed since the last one."""
-    write_summary(version, summarise(context, data, version.number))
-    changes = changes_of(version)
+    summary = summarise(context, data, version.number)
+    write_summary(version, summary)
+    changes = compare_summaries(previous_summary(version), summary)
     create_markdown_artifact(
         key=f"draft-changes-{data.period.id.lower()}",
         markdown=render("consolidation/changes.txt.j2", changes=changes),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the CLI reads versions without paying for pandas, which the
     from report.context import ReportContext
 
 PREFIX = "bao-cao"
+VERSION_NAME = re.compile(rf"{PREFIX}-(?P<period>.+)-v(?P<number>[1-9]\d*)\.docx")  # bao-cao-2023-H1-v2.docx
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def drafting(folder: Path, period_id: str) -> Iterator[None]:
 
 
 def _numbers(folder: Path, period_id: str) -> list[int]:
-    pattern = re.compile(rf"{PREFIX}-{re.escape(period_id)}-v([1-9]\d*)\.docx")
-    return sorted(int(m.group(1)) for p in folder.glob(f"{PREFIX}-*-v*.docx") if (m := pattern.fullmatch(p.name)))
+    matches = (VERSION_NAME.fullmatch(p.name) for p in folder.glob(f"{PREFIX}-*-v*.docx"))
+    return sorted(int(m["number"]) for m in matches if m is not None and m["period"] == period_id)
 
 
 def claim_version(folder: Path, period_id: str) -> DraftVersion:
@@ -102,10 +103,10 @@ def release_version(version: DraftVersion) -> None:
 
 def version_of(draft: Path) -> DraftVersion:
     """The version a draft file is: `…/bao-cao-2023-H1-v2.docx` → 2023-H1, 2."""
-    match = re.fullmatch(rf"{PREFIX}-(.+)-v([1-9]\d*)\.docx", draft.name)
+    match = VERSION_NAME.fullmatch(draft.name)
     if match is None:
         raise ValueError(f"not a numbered draft: {draft.name}")
-    return DraftVersion(match.group(1), int(match.group(2)), draft.parent)
+    return DraftVersion(match["period"], int(match["number"]), draft.parent)
 
 
 @dataclass(frozen=True)
@@ -210,14 +211,18 @@ def compare_summaries(before: DraftSummary | None, after: DraftSummary) -> Draft
     return changes
 
 
+def previous_summary(version: DraftVersion) -> DraftSummary | None:
+    """The summary of the latest version before `version` that was completed; none before the first."""
+    earlier = (DraftVersion(version.period_id, n, version.folder) for n in reversed(range(1, version.number)))
+    return next((s for s in map(read_summary, earlier) if s is not None), None)
+
+
 def changes_of(version: DraftVersion) -> DraftChanges:
     """What changed in `version` since the latest earlier version that was completed."""
     current = read_summary(version)
     if current is None:
         raise ValueError(f"version {version.number} of {version.period_id} has no summary")
-    earlier = (DraftVersion(version.period_id, n, version.folder) for n in reversed(range(1, version.number)))
-    previous = next((s for s in map(read_summary, earlier) if s is not None), None)
-    return compare_summaries(previous, current)
+    return compare_summaries(previous_summary(version), current)
 
 
 def annex_of(draft: Path) -> Path | None:
