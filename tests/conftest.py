@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,10 +121,6 @@ def prefect_api() -> Iterator[str]:
 def office() -> str:
     """LibreOffice's command, or a visible skip where the machine has none (a failure where
     PHOIHOP_TEST_REQUIRE_OFFICE is set: .ci/run installs it with .ci/office)."""
-    found = shutil.which("soffice")
-    if found is None:
-        message = "no LibreOffice (soffice) on this machine: `bash .ci/office` installs it (.ci/run does)"
-        if os.environ.get("PHOIHOP_TEST_REQUIRE_OFFICE"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    from tests.office import require_office
+
+    return require_office()
